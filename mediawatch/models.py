@@ -33,6 +33,7 @@ class FeedState:
     retry_after_until: datetime | None = None
     consecutive_failures: int = 0
     failure_weight: float = 0.0
+    redirected_to: str | None = None  # permanent redirect target, fetched instead of feed_url
 
 
 @dataclass

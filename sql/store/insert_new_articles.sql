@@ -1,0 +1,2 @@
+insert into articles_raw by name
+select * from new_articles;

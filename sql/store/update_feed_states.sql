@@ -1,0 +1,17 @@
+-- Write back validators, health and schedule for the feeds of this batch.
+-- Expects `batch_feeds` with one row per feed fetched in the batch.
+update feeds set
+    etag = s.etag,
+    last_modified = s.last_modified,
+    last_fetch_at = s.last_fetch_at,
+    last_status = s.last_status,
+    last_http_status = s.last_http_status,
+    last_error = s.last_error,
+    consecutive_failures = s.consecutive_failures,
+    failure_weight = s.failure_weight,
+    next_fetch_at = s.next_fetch_at,
+    retry_after_until = s.retry_after_until,
+    last_success_at = coalesce(s.last_success_at, feeds.last_success_at),
+    redirected_to = coalesce(s.redirected_to, feeds.redirected_to)
+from batch_feeds as s
+where feeds.feed_url = s.feed_url;
