@@ -1,0 +1,46 @@
+-- Per language: the share of that language's coverage tagged with each topic
+-- (do uk, ru and en outlets stress different issues?).
+with scoped as (
+    select
+        a.article_id,
+        a.lang,
+        (
+            $keyword = ''
+            or contains(lower(a.title), $keyword)
+            or contains(lower(a.summary), $keyword)
+        ) as is_match
+    from articles as a
+    where
+        a.published_at >= coalesce($start_ts, '-infinity'::timestamptz)
+        and a.published_at < coalesce($end_ts, 'infinity'::timestamptz)
+        and (len($outlets) = 0 or list_contains($outlets, a.outlet))
+        and (len($langs) = 0 or list_contains($langs, a.lang))
+),
+
+lang_totals as (
+    select lang, count(*) as lang_articles
+    from scoped
+    group by all
+),
+
+tagged as (
+    select s.lang, t.topic, count(*) as articles
+    from scoped as s
+    inner join article_topics as t on t.article_id = s.article_id
+    where s.is_match and (len($topics) = 0 or list_contains($topics, t.topic))
+    group by all
+),
+
+final as (
+    select
+        tg.lang,
+        tg.topic,
+        tg.articles,
+        lt.lang_articles,
+        tg.articles / lt.lang_articles as share
+    from tagged as tg
+    inner join lang_totals as lt on lt.lang = tg.lang
+)
+
+select * from final
+order by lang, topic
