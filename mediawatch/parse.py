@@ -1,0 +1,213 @@
+"""Parse feed bytes into RawItems. The only module that imports feedparser.
+
+Safety: feedparser always gets a ``BytesIO`` (a bare ``bytes`` or ``str`` argument may be opened
+as a local path or URL) and ``response_headers``, never a URL. Expat does not fetch external
+entities and refuses entity-expansion bombs; feedparser's DOCTYPE filter only keeps plain
+literal entities, so no local file text can reach an item.
+
+Encoding: feedparser trusts labels, so a windows-1251 or KOI8 body labelled utf-8 (or not
+labelled at all) would be decoded as windows-1252 mojibake. ``choose_charset`` decides first:
+valid UTF-8 wins; an explicit non-Latin label that decodes is trusted; otherwise bytes that look
+Cyrillic are read as cp1251 or koi8-u (decided by letter case: lowercase letters, the bulk of any
+text, sit at 0xE0-0xFF in cp1251 and at 0xC0-0xDF in KOI8).
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import feedparser
+
+from mediawatch.models import RawItem
+
+MIN_DATE = datetime(1995, 1, 1, tzinfo=UTC)
+MAX_FUTURE = timedelta(days=2)
+
+_UTF8_NAMES = frozenset({"utf-8", "utf8", "us-ascii", "ascii"})
+_LATIN_NAMES = frozenset({"iso-8859-1", "latin-1", "latin1", "iso8859-1", "windows-1252",
+                          "cp1252", "iso-8859-15"})
+_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE,
+         codecs.BOM_UTF32_BE, b"\x00<\x00?", b"<\x00?\x00", b"\x00\x00\x00<", b"<\x00\x00\x00")
+_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*['"]([A-Za-z0-9._:-]+)['"]""")
+_CHARSET = re.compile(r"""charset\s*=\s*["']?([A-Za-z0-9._:-]+)""", re.I)
+_LEADING_JUNK = re.compile(rb"^(?:\s+|<\?[^>]*\?>|<!--.*?-->)+", re.S)
+_FEED_ROOT = re.compile(rb"^<(?:[A-Za-z0-9_]+:)?(?:rss|feed|RDF|rdf)\b")
+_HIGH_RUNS = re.compile(rb"[\xa0-\xff]{3,}")
+_CP1251_LOWER = bytes(range(0xE0, 0x100))  # KOI8 uppercase
+_CP1251_UPPER = bytes(range(0xC0, 0xE0))  # KOI8 lowercase
+
+
+class ParseError(ValueError):
+    """The body could not be turned into feed items (message says why)."""
+
+
+class NotAFeedError(ParseError):
+    """The body is something else: an HTML page, JSON, an error page."""
+
+
+@dataclass
+class ParsedFeed:
+    items: list[RawItem]
+    feed_lang: str | None = None
+    feed_title: str | None = None
+    bozo: str | None = None  # feedparser's complaint about a feed it still read
+    encoding: str | None = None  # charset the text was decoded with
+
+
+def parse_feed(
+    body: bytes,
+    content_type: str | None,
+    *,
+    base_url: str | None = None,
+    now: datetime | None = None,
+) -> ParsedFeed:
+    """Parse one RSS/Atom/RDF document. Raises ParseError / NotAFeedError with a clear message."""
+    if not body or not body.strip():
+        raise ParseError("empty response body")
+    mime = _mime(content_type)
+    head = _LEADING_JUNK.sub(b"", body.lstrip(codecs.BOM_UTF8)[:2048])
+    if re.match(rb"<!doctype\s+html|<html[\s>]", head, re.I):
+        raise NotAFeedError("not a feed: got text/html")
+    charset = choose_charset(body, content_type)
+    headers = {"content-type": f"application/xml; charset={charset}" if charset
+               else "application/xml"}
+    if base_url:
+        headers["content-location"] = base_url
+    parsed = feedparser.parse(io.BytesIO(body), response_headers=headers,
+                              sanitize_html=False, resolve_relative_uris=False)
+    bozo = _bozo(parsed)
+    entries = parsed.get("entries") or []
+    if not entries and not parsed.get("version"):
+        if mime == "text/html" or not _FEED_ROOT.match(head):
+            raise NotAFeedError(f"not a feed: got {mime or 'a document with no RSS/Atom root'}")
+        raise ParseError(f"malformed feed with no readable items: {bozo or 'unknown error'}")
+    if not entries and bozo and parsed.get("bozo_exception") is not None and _is_xml_error(parsed):
+        raise ParseError(f"malformed feed with no readable items: {bozo}")
+    meta = parsed.get("feed") or {}
+    feed_lang = _text(meta.get("language")) or _text((meta.get("title_detail") or {})
+                                                     .get("language"))
+    limit = (now or datetime.now(UTC)) + MAX_FUTURE
+    items = [_item(entry, feed_lang, limit) for entry in entries]
+    return ParsedFeed(items=items, feed_lang=feed_lang, feed_title=_text(meta.get("title")),
+                      bozo=bozo, encoding=parsed.get("encoding") or charset)
+
+
+def _item(entry: Any, feed_lang: str | None, latest: datetime) -> RawItem:
+    summary = _text(entry.get("summary"))
+    if summary is None:
+        content = entry.get("content") or []
+        summary = _text(content[0].get("value")) if content else None
+    lang = _text((entry.get("title_detail") or {}).get("language")) or _text(
+        (entry.get("summary_detail") or {}).get("language"))
+    return RawItem(
+        title=_text(entry.get("title")),
+        link=_text(entry.get("link")),
+        guid=_text(entry.get("id")),
+        summary=summary,
+        published=_date(entry, latest),
+        lang_hint=lang or feed_lang,
+    )
+
+
+def _date(entry: Any, latest: datetime) -> datetime | None:
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        value = dict.get(entry, key)  # plain lookup: no feedparser key-fallback warnings
+        if not value:
+            continue
+        try:
+            when = datetime(*value[:6], tzinfo=UTC)
+        except (TypeError, ValueError, OverflowError):
+            continue
+        return when if MIN_DATE <= when <= latest else None
+    return None
+
+
+def _text(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    return value or None
+
+
+def _mime(content_type: str | None) -> str | None:
+    if not content_type:
+        return None
+    return content_type.split(";", 1)[0].strip().lower() or None
+
+
+def _bozo(parsed: Any) -> str | None:
+    if not parsed.get("bozo"):
+        return None
+    exc = parsed.get("bozo_exception")
+    return f"{type(exc).__name__}: {exc}" if exc is not None else "malformed feed"
+
+
+def _is_xml_error(parsed: Any) -> bool:
+    """True when feedparser's complaint is about the XML itself, not just its labels."""
+    name = type(parsed.get("bozo_exception")).__name__
+    return name in ("SAXParseException", "CharacterEncodingUnknown")
+
+
+def _codec(name: str | None) -> str | None:
+    if not name:
+        return None
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def choose_charset(body: bytes, content_type: str | None) -> str | None:
+    """The charset to decode ``body`` with, or None to let feedparser follow BOM/declaration."""
+    if body.startswith(_BOMS) or body.isascii():
+        return None
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        return "utf-8"
+    declared = []
+    match = _CHARSET.search(content_type or "")
+    if match:
+        declared.append(match.group(1).lower())
+    xml = _XML_ENCODING.match(body[:512])
+    if xml:
+        declared.append(xml.group(1).decode("ascii").lower())
+    for name in declared:
+        codec = _codec(name)
+        if codec and name not in _UTF8_NAMES and name not in _LATIN_NAMES and _decodes(body, codec):
+            return codec
+    guess = cyrillic_charset(body)
+    if guess:
+        return guess
+    for name in declared:
+        codec = _codec(name)
+        if codec and _decodes(body, codec):
+            return codec
+    return "windows-1252"
+
+
+def cyrillic_charset(body: bytes) -> str | None:
+    """'cp1251' or 'koi8-u' when the non-ASCII bytes look like Cyrillic words, else None."""
+    letters = len(body) - len(body.translate(None, _CP1251_LOWER + _CP1251_UPPER))
+    if letters < 8:
+        return None
+    in_words = sum(len(run) for run in _HIGH_RUNS.findall(body))
+    if in_words < 0.6 * letters:
+        return None  # scattered accents: a Western single-byte text
+    lower = len(body) - len(body.translate(None, _CP1251_LOWER))
+    return "cp1251" if lower >= letters - lower else "koi8_u"
+
+
+def _decodes(body: bytes, codec: str) -> bool:
+    try:
+        body.decode(codec)
+    except (UnicodeDecodeError, LookupError):
+        return False
+    return True
