@@ -7,9 +7,9 @@ literal entities, so no local file text can reach an item.
 
 Encoding: feedparser trusts labels, so a windows-1251 or KOI8 body labelled utf-8 (or not
 labelled at all) would be decoded as windows-1252 mojibake. ``choose_charset`` decides first:
-valid UTF-8 wins; an explicit non-Latin label that decodes is trusted; otherwise bytes that look
-Cyrillic are read as cp1251 or koi8-u (decided by letter case: lowercase letters, the bulk of any
-text, sit at 0xE0-0xFF in cp1251 and at 0xC0-0xDF in KOI8).
+valid UTF-8 wins; an explicit non-Latin label that decodes is trusted; otherwise the body is read
+as cp1251 or koi8-u when one of them yields plausible Cyrillic (letter frequencies, see
+``cyrillic_charset``); only on this fallback path is the body decoded more than once.
 """
 
 from __future__ import annotations
@@ -37,9 +37,9 @@ _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*['"]([A-Za-z0-9._
 _CHARSET = re.compile(r"""charset\s*=\s*["']?([A-Za-z0-9._:-]+)""", re.I)
 _LEADING_JUNK = re.compile(rb"^(?:\s+|<\?[^>]*\?>|<!--.*?-->)+", re.S)
 _FEED_ROOT = re.compile(rb"^<(?:[A-Za-z0-9_]+:)?(?:rss|feed|RDF|rdf)\b")
-_HIGH_RUNS = re.compile(rb"[\xa0-\xff]{3,}")
-_CP1251_LOWER = bytes(range(0xE0, 0x100))  # KOI8 uppercase
-_CP1251_UPPER = bytes(range(0xC0, 0xE0))  # KOI8 lowercase
+_CYRILLIC = re.compile("[а-яёіїєґ]")
+_COMMON_CYRILLIC = "оеаинтсрвлкмдпуі"
+CYRILLIC_MIN_SCORE = 0.7
 
 
 class ParseError(ValueError):
@@ -190,19 +190,26 @@ def choose_charset(body: bytes, content_type: str | None) -> str | None:
         codec = _codec(name)
         if codec and _decodes(body, codec):
             return codec
-    return "windows-1252"
+    return None  # feedparser's own fallbacks: utf-8, windows-1252, iso-8859-2
 
 
 def cyrillic_charset(body: bytes) -> str | None:
-    """'cp1251' or 'koi8-u' when the non-ASCII bytes look like Cyrillic words, else None."""
-    letters = len(body) - len(body.translate(None, _CP1251_LOWER + _CP1251_UPPER))
-    if letters < 8:
-        return None
-    in_words = sum(len(run) for run in _HIGH_RUNS.findall(body))
-    if in_words < 0.6 * letters:
-        return None  # scattered accents: a Western single-byte text
-    lower = len(body) - len(body.translate(None, _CP1251_LOWER))
-    return "cp1251" if lower >= letters - lower else "koi8_u"
+    """'cp1251' or 'koi8_u' when one of them decodes ``body`` into plausible Cyrillic, else None.
+
+    Plausible: the 16 most frequent Russian/Ukrainian letters make up >= 70 % of the Cyrillic
+    letters (about 80 % in real text; Hebrew, CJK or the wrong Cyrillic table score <= 65 %).
+    """
+    sample = body[:65536]
+    best, best_score = None, CYRILLIC_MIN_SCORE
+    for codec in ("cp1251", "koi8_u"):
+        text = sample.decode(codec, errors="replace").lower()
+        letters = len(_CYRILLIC.findall(text))
+        if letters < 8:
+            continue
+        score = sum(text.count(ch) for ch in _COMMON_CYRILLIC) / letters
+        if score >= best_score:
+            best, best_score = codec, score
+    return best
 
 
 def _decodes(body: bytes, codec: str) -> bool:
