@@ -14,6 +14,7 @@ from datetime import datetime
 import duckdb
 import pyarrow as pa
 
+from mediawatch import stories
 from mediawatch.models import Article, FeedOutcome, FeedState, FetchResult
 from mediawatch.schedule import next_state
 from mediawatch.sqlfiles import load_sql
@@ -140,14 +141,15 @@ def write_outcomes(
     now: datetime,
 ) -> dict[str, int]:
     """Store one batch in one transaction; return new articles per feed URL."""
-    batch_articles = articles_table(  # noqa: F841 - read by the SQL below
-        [a for o in outcomes for a in o.articles], run_id
-    )
+    articles = [a for o in outcomes for a in o.articles]
+    batch_articles = articles_table(articles, run_id)  # noqa: F841 - read by the SQL below
     batch_topics = topics_table(outcomes)  # noqa: F841
     batch_feeds = feeds_table(outcomes, states, now)  # noqa: F841
     with transaction(conn):
         conn.execute(load_sql("store/stage_new_articles"))
         conn.execute(load_sql("store/insert_new_articles"))
+        stories.record_links(conn, articles)  # hreflang translations of the new articles
+        stories.assign_stories(conn, now)  # incremental: new articles x time window
         conn.execute(load_sql("store/insert_new_topics"), {"rules_version": rules_version})
         conn.execute(load_sql("store/update_feed_states"))
         conn.execute(load_sql("store/insert_fetch_log"), {"run_id": run_id})
