@@ -10,6 +10,7 @@ conditional GET with the stored ETag / Last-Modified.
 from __future__ import annotations
 
 import socket
+import ssl
 import time
 import zlib
 from contextvars import ContextVar
@@ -163,15 +164,10 @@ def _describe_connect_error(exc: BaseException, host: str) -> _FetchFailed:
             return _FetchFailed(f"DNS lookup failed for {host}", transient=again)
         if isinstance(cause, ConnectionRefusedError):
             return _FetchFailed("connection refused", transient=True)
+        if isinstance(cause, ssl.SSLError):
+            return _FetchFailed(f"TLS error: {cause}")
         cause = cause.__cause__ or cause.__context__
-    text = str(exc)
-    if "Name or service not known" in text or "nodename nor servname" in text:
-        return _FetchFailed(f"DNS lookup failed for {host}")
-    if "refused" in text.lower():
-        return _FetchFailed("connection refused", transient=True)
-    if "CERTIFICATE" in text or "SSL" in text:
-        return _FetchFailed(f"TLS error: {text}")
-    return _FetchFailed(f"connection failed: {text or type(exc).__name__}", transient=True)
+    return _FetchFailed(f"connection failed: {exc or type(exc).__name__}", transient=True)
 
 
 def _deadline_passed(deadline: float) -> bool:

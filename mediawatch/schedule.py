@@ -81,7 +81,8 @@ def next_state(
     next_at = now + backoff_interval(poll_minutes, weight)
     until = None
     if result.retry_after_s is not None:
-        until = now + min(timedelta(seconds=max(result.retry_after_s, 0)), MAX_RETRY_AFTER)
+        wait_s = min(max(result.retry_after_s, 0), MAX_RETRY_AFTER.total_seconds())
+        until = now + timedelta(seconds=wait_s)
         next_at = max(next_at, until)
     # Validators stay as they were: storing those of an unusable body would turn the next
     # fetch into a 304 "success" and hide the error.

@@ -81,6 +81,22 @@ def test_200_captures_body_and_validators(httpserver: HTTPServer, client: httpx.
     assert result.started_at == NOW and result.duration_ms >= 0
 
 
+def test_empty_200_is_fetched_and_left_to_the_parser(httpserver: HTTPServer,
+                                                     client: httpx.Client) -> None:
+    httpserver.expect_request("/feed").respond_with_data(b"", content_type="application/xml")
+    result = fetch(httpserver.url_for("/feed"), client)
+    assert (result.status, result.body) == ("ok", b"")
+
+
+def test_environment_proxies_are_ignored(httpserver: HTTPServer,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy"):
+        monkeypatch.setenv(name, "http://127.0.0.1:9")  # would refuse every connection
+    httpserver.expect_request("/feed").respond_with_data(RSS)
+    with make_client(LIMITS) as c:
+        assert fetch(httpserver.url_for("/feed"), c).status == "ok"
+
+
 def test_real_user_agent_is_sent(httpserver: HTTPServer, client: httpx.Client) -> None:
     ua = {"User-Agent": LIMITS.user_agent}
     httpserver.expect_request("/feed", headers=ua).respond_with_data(RSS)

@@ -104,7 +104,7 @@ def test_retry_after_defers_the_feed() -> None:
 
 
 def test_absurd_retry_after_is_capped_at_a_week() -> None:
-    result = res("error", http_status=503, retry_after_s=10**9, error="HTTP 503")
+    result = res("error", http_status=503, retry_after_s=10**30, error="HTTP 503")
     state = next_state(FeedState(URL), result, 15, NOW)
     assert state.retry_after_until == NOW + timedelta(days=7)
 
