@@ -88,6 +88,8 @@ def _rows(
         raise SeedError(path, 1, "file is empty (expected a header row)") from None
     except csv.Error as exc:
         raise SeedError(path, 1, f"malformed CSV: {exc}") from None
+    if "" in header:
+        raise SeedError(path, 1, f"header has an empty column name (column {header.index('') + 1})")
     unknown = [name for name in header if name not in columns]
     if unknown:
         raise SeedError(

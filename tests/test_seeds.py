@@ -98,6 +98,7 @@ def test_base_placeholder_is_substituted(tmp_path: Path) -> None:
             " (allowed: outlet, url, lang, country, kind, poll_minutes)",
         ),
         ("outlet,url,lang,country,url\n", ":1: repeated column(s): url"),
+        ("outlet,url,lang,country,\n" + GOOD, ":1: header has an empty column name (column 5)"),
         (HEADER + GOOD + ",https://x.example/rss,uk,UA,rss,\n", ":3: outlet is empty"),
         (HEADER + "X,  ,uk,UA,rss,\n", ":2: url is empty"),
         (HEADER + "X,ftp://x,uk,UA,rss,\n", ":2: url 'ftp://x' must be http or https"),
