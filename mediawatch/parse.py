@@ -1,9 +1,10 @@
 """Parse feed bytes into RawItems. The only module that imports feedparser.
 
 Safety: feedparser always gets a ``BytesIO`` (a bare ``bytes`` or ``str`` argument may be opened
-as a local path or URL) and ``response_headers``, never a URL. Expat does not fetch external
-entities and refuses entity-expansion bombs; feedparser's DOCTYPE filter only keeps plain
-literal entities, so no local file text can reach an item.
+as a local path or URL) and ``response_headers``, never a URL. A document whose DOCTYPE declares
+external (XXE) or nested (entity-expansion bomb) entities is refused outright with a ParseError;
+behind that, expat fetches no external entities and feedparser's DOCTYPE filter keeps only
+plain literal entities, so no local file text can reach an item.
 
 Encoding: feedparser trusts labels, so a windows-1251 or KOI8 body labelled utf-8 (or not
 labelled at all) would be decoded as windows-1252 mojibake. ``choose_charset`` decides first:
@@ -37,6 +38,10 @@ _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*['"]([A-Za-z0-9._
 _CHARSET = re.compile(r"""charset\s*=\s*["']?([A-Za-z0-9._:-]+)""", re.I)
 _LEADING_JUNK = re.compile(rb"^(?:\s+|<\?[^>]*\?>|<!--.*?-->)+", re.S)
 _FEED_ROOT = re.compile(rb"^<(?:[A-Za-z0-9_]+:)?(?:rss|feed|RDF|rdf)\b")
+# An entity that is external (SYSTEM/PUBLIC) or refers to another entity: XXE or a "billion
+# laughs" bomb. Plain literal entities (<!ENTITY nbsp "&#160;">) are harmless and allowed.
+_HOSTILE_ENTITY = re.compile(
+    rb"""<!ENTITY\s+(?:%\s*)?[^\s>]+\s+(?:SYSTEM|PUBLIC|"[^"]*&[^#]|'[^']*&[^#])""")
 _CYRILLIC = re.compile("[а-яёіїєґ]")
 _COMMON_CYRILLIC = "оеаинтсрвлкмдпуі"
 CYRILLIC_MIN_SCORE = 0.7
@@ -73,6 +78,9 @@ def parse_feed(
     head = _LEADING_JUNK.sub(b"", body.lstrip(codecs.BOM_UTF8)[:2048])
     if re.match(rb"<!doctype\s+html|<html[\s>]", head, re.I):
         raise NotAFeedError("not a feed: got text/html")
+    if b"<!ENTITY" in body[:65536] and _HOSTILE_ENTITY.search(body[:65536]):
+        raise ParseError("refused: the DOCTYPE declares external or nested XML entities "
+                         "(XXE or entity expansion)")
     charset = choose_charset(body, content_type)
     headers = {"content-type": f"application/xml; charset={charset}" if charset
                else "application/xml"}
