@@ -50,8 +50,8 @@ def test_ingest_stores_good_feeds_and_records_broken_ones(prefect_harness, serve
     errors = dict(_query(db_path, "select outlet, last_error from feed_health where last_error is not null"))
     assert "404" in errors["Broken"]
     assert "not a feed" in errors["HTML page"]
-    # tracking parameters and fragments are gone from the stored URL
-    urls = {r[0] for r in _query(db_path, "select url from articles")}
+    # tracking parameters and fragments are gone from the de-duplication key
+    urls = {r[0] for r in _query(db_path, "select canonical_url from articles")}
     assert "https://ua.example.org/news/1" in urls
     assert not any("utm_" in u or "#" in u for u in urls)
 
