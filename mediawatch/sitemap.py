@@ -94,18 +94,21 @@ def title_from_slug(url: str) -> str:
     return f"{parts.netloc}{parts.path}".rstrip("/")
 
 
-def _decompress(body: bytes) -> bytes:
+def decompress_body(body: bytes) -> bytes:
     """Inflate a gzip body (a ``.xml.gz`` served as-is), capped; other bodies pass through."""
     if not body.startswith(b"\x1f\x8b"):
         return body
     inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
     out = bytearray()
     data = body
-    while data:
-        out += inflater.decompress(data, CHUNK)
-        if len(out) > MAX_INFLATED:
-            raise SitemapError(f"gzip sitemap inflates beyond {MAX_INFLATED // 2**20} MB")
-        data = inflater.unconsumed_tail
+    try:
+        while data:
+            out += inflater.decompress(data, CHUNK)
+            if len(out) > MAX_INFLATED:
+                raise SitemapError(f"gzip sitemap inflates beyond {MAX_INFLATED // 2**20} MB")
+            data = inflater.unconsumed_tail
+    except zlib.error as exc:
+        raise SitemapError(f"broken gzip sitemap: {exc}") from exc
     return bytes(out)
 
 
@@ -230,7 +233,7 @@ def parse_sitemap(body: bytes, content_type: str | None, page_url: str) -> Sitem
     the header, decides the encoding.
     """
     del content_type
-    body = _decompress(body)
+    body = decompress_body(body)
     reader = _Reader(page_url)
     parser = expat.ParserCreate(namespace_separator=" ")
     parser.buffer_text = True
