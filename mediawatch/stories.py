@@ -30,6 +30,7 @@ from mediawatch.sqlfiles import load_sql
 from mediawatch.storymatch import WINDOW, Doc, WindowIndex, make_doc
 
 _TS = pa.timestamp("us", tz="UTC")
+LINK_WINDOW = timedelta(days=3)  # translations are published within hours; 3 days is generous
 
 
 @dataclass(frozen=True)
@@ -93,12 +94,17 @@ class _Stories:
 def assign_stories(
     conn: duckdb.DuckDBPyConnection, now: datetime, *, window: timedelta = WINDOW
 ) -> StoryStats:
-    """Give every article in ``new_articles`` a story; run inside the writer's transaction."""
+    """Give every article in ``new_articles`` a story; run inside the writer's transaction.
+
+    ``window`` bounds the similarity candidates loaded around the batch (default: the
+    matcher's own 24 h); translation links are looked up within ``LINK_WINDOW``.
+    """
     new_rows = conn.execute(load_sql("store/stories_new")).fetchall()
     if not new_rows:
         return StoryStats()
     times = [r[5] for r in new_rows]
     lo, hi = min(times) - window, max(times) + window
+    link_lo, link_hi = min(times) - LINK_WINDOW, max(times) + LINK_WINDOW
     langs = sorted({r[4] for r in new_rows if not r[6]})
     window_rows = (
         conn.execute(
@@ -109,7 +115,7 @@ def assign_stories(
     )
     links: dict[str, list[tuple[str, str | None]]] = {}
     for article_id, other_id, other_story in conn.execute(
-        load_sql("store/stories_links"), {"lo": lo, "hi": hi}
+        load_sql("store/stories_links"), {"lo": link_lo, "hi": link_hi}
     ).fetchall():
         links.setdefault(article_id, []).append((other_id, other_story))
 

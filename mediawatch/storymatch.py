@@ -9,19 +9,22 @@ the same language within the time window are one story when their titles overlap
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from mediawatch.textnorm import words
+from mediawatch.textnorm import TOKEN_RE, fold, strip_html, words
 
 PREFIX = 5  # stem = first 5 characters ("переговори", "переговорів" -> "перег")
 TITLE_JACCARD = 0.5  # titles this similar are one story...
 MIN_SHARED = 3  # ...when they share at least this many content tokens
-MIN_TOKENS = 3  # shorter titles only match through their summaries
+SHORT_TITLE = 6  # titles with fewer content tokens need their summaries to agree
 SUMMARY_JACCARD = 0.5  # a rewrite with another headline: summaries this similar
 SUMMARY_TITLE_FLOOR = 0.25  # ...and titles at least this similar
 SUMMARY_LEAD = 40  # tokens of the summary compared (the lead, not the boilerplate tail)
-WINDOW = timedelta(days=3)
+SPAN = timedelta(hours=36)  # most a story's articles may lie after its first one
+_SPEAKER = re.compile(r"^\W*([^\W\d][^:]{0,30}):\s")
+WINDOW = timedelta(hours=24)  # most apart two articles of one story may be, by similarity
 
 STOPWORDS = frozenset(
     # uk
@@ -47,12 +50,35 @@ class Doc:
     published_at: datetime
     title_tokens: frozenset[str]
     summary_tokens: frozenset[str]
+    entities: frozenset[str] = frozenset()  # stems of names and numbers in the title
 
 
 def tokens(text: str, limit: int | None = None) -> frozenset[str]:
     """Content tokens of raw text: folded, no stop words, 5-char prefixes."""
-    found = [w[:PREFIX] for w in words(text or "") if w not in STOPWORDS and len(w) > 1]
+    found = [
+        w[:PREFIX] for w in words(text or "") if w not in STOPWORDS and (len(w) > 1 or w.isdigit())
+    ]
     return frozenset(found[:limit] if limit else found)
+
+
+def entities(title: str) -> frozenset[str]:
+    """Stems of the title's names and numbers: capitalised words after the first, and digits.
+
+    Title-case headlines ("Prisoner Swap Brings 115 Home") capitalise everything, so there
+    only numbers count.
+    """
+    text = strip_html(title or "")
+    raw = [w for w in TOKEN_RE.findall(text) if len(w) > 1 or w.isdigit()]
+    body = raw[1:]
+    caps = [w for w in body if w[:1].isupper()]
+    title_case = len(body) >= 3 and len(caps) >= 0.6 * len(body)
+    found = {w for w in body if any(c.isdigit() for c in w)}
+    if not title_case:
+        found.update(w for w in caps if w.casefold() not in STOPWORDS)
+    speaker = _SPEAKER.match(text)  # "Macron: ..." / "Фон дер Ляєн: ..." names who speaks
+    if speaker:
+        found.update(TOKEN_RE.findall(speaker.group(1)))
+    return frozenset(fold(w)[:PREFIX] for w in found if w.casefold() not in STOPWORDS)
 
 
 def make_doc(
@@ -63,7 +89,9 @@ def make_doc(
     summary_tokens = tokens(summary, SUMMARY_LEAD)
     if summary_tokens == title_tokens:  # feeds that repeat the title as summary add nothing
         summary_tokens = frozenset()
-    return Doc(article_id, outlet, lang, published_at, title_tokens, summary_tokens)
+    return Doc(
+        article_id, outlet, lang, published_at, title_tokens, summary_tokens, entities(title)
+    )
 
 
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
@@ -77,25 +105,38 @@ def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
 def score(a: Doc, b: Doc) -> float:
     """How alike two articles are, 0..1; 0.0 when they may not be one story at all.
 
-    Different languages, or more than ``WINDOW`` apart: 0. Otherwise the title Jaccard when the
-    titles qualify on their own, else the summary Jaccard when summaries carry the match.
-    Same-outlet pairs must also agree in their summaries: an outlet's recurring rubric
-    ("Morning briefing", "Losses of the day") repeats its headline for different news.
+    Never one story by text: different languages, the same outlet (an outlet does not wire-copy
+    itself; its repeated headlines are recurring rubrics), conflicting names or numbers, or
+    more than ``WINDOW`` apart. Otherwise the title Jaccard when the titles qualify on their
+    own, else the summary Jaccard when summaries carry the match (a rewrite with a new
+    headline). Short titles ("Live updates", "Головне за 25 листопада") qualify only with
+    agreeing summaries, or, lacking summaries, identical tokens.
     """
-    if a.lang != b.lang or abs(a.published_at - b.published_at) > WINDOW:
+    if a.lang != b.lang or a.outlet == b.outlet or conflicting(a, b):
+        return 0.0
+    if abs(a.published_at - b.published_at) > WINDOW:
         return 0.0
     title_j = jaccard(a.title_tokens, b.title_tokens)
     shared = len(a.title_tokens & b.title_tokens)
     summary_j = jaccard(a.summary_tokens, b.summary_tokens)
     has_summaries = bool(a.summary_tokens and b.summary_tokens)
-    if a.outlet == b.outlet and not (has_summaries and summary_j >= SUMMARY_JACCARD):
-        return 0.0
-    short = min(len(a.title_tokens), len(b.title_tokens)) < MIN_TOKENS
-    if not short and shared >= MIN_SHARED and title_j >= TITLE_JACCARD:
-        return title_j
     if has_summaries and summary_j >= SUMMARY_JACCARD and title_j >= SUMMARY_TITLE_FLOOR:
         return max(title_j, summary_j)
+    if min(len(a.title_tokens), len(b.title_tokens)) < SHORT_TITLE:
+        return 1.0 if title_j == 1.0 and not has_summaries and shared >= 2 else 0.0
+    if shared >= MIN_SHARED and title_j >= TITLE_JACCARD:
+        return title_j
     return 0.0
+
+
+def conflicting(a: Doc, b: Doc) -> bool:
+    """Each title names something the other does not (Odesa vs Zaporizhzhia, 115 vs 84).
+
+    Generic headlines ("Air raid alert in X: explosions heard") differ only there; a rewrite
+    of one story may add a name, but two titles with a name each that the other lacks are
+    two stories.
+    """
+    return bool(a.entities - b.title_tokens) and bool(b.entities - a.title_tokens)
 
 
 def same_story(a: Doc, b: Doc) -> bool:
@@ -109,6 +150,7 @@ class WindowIndex:
     def __init__(self) -> None:
         self.docs: list[Doc] = []
         self.story: dict[str, str] = {}  # article_id -> story_id
+        self.first: dict[str, datetime] = {}  # story_id -> earliest member seen
         self._postings: dict[tuple[str, str], list[int]] = {}  # (lang, token) -> doc indexes
         self.comparisons = 0
 
@@ -116,6 +158,8 @@ class WindowIndex:
         index = len(self.docs)
         self.docs.append(doc)
         self.story[doc.article_id] = story_id
+        first = self.first.get(story_id)
+        self.first[story_id] = doc.published_at if first is None else min(first, doc.published_at)
         for token in doc.title_tokens | doc.summary_tokens:
             self._postings.setdefault((doc.lang, token), []).append(index)
 
@@ -129,6 +173,8 @@ class WindowIndex:
             other = self.docs[index]
             if other.article_id == doc.article_id:
                 continue
+            if abs(doc.published_at - self.first[self.story[other.article_id]]) > SPAN:
+                continue  # a story is one news item, not a running theme: no endless chains
             self.comparisons += 1
             value = score(doc, other)
             if value > 0.0 and (best is None or value > best[1]):
