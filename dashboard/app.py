@@ -22,7 +22,8 @@ from mediawatch import store
 from mediawatch.config import load_settings
 from mediawatch.seeds import SeedError, load_events
 
-st.set_page_config(page_title="mediawatch · peace-talks coverage", page_icon="📰", layout="wide")
+st.set_page_config(page_title="mediawatch · peace-talks coverage", layout="wide",
+                   page_icon=":material/newspaper:")
 
 SETTINGS = load_settings()
 DB_PATH = SETTINGS.db_path
@@ -99,15 +100,17 @@ def loader(version: str) -> Loader:
 
 
 # ---- database state: missing, unreadable, empty --------------------------------------------
-st.title("📰 Peace-talks coverage monitor")
+st.title("Peace-talks coverage monitor")
+st.caption("How Ukrainian, Russian and English outlets cover the Russia–Ukraine peace "
+           "negotiations: volume, outlets, languages and the issues at stake.")
 if not DB_PATH.exists():
     st.info(f"No database at `{DB_PATH}` yet. {NEXT_STEP} Set `MEDIAWATCH_DB` to open another "
-            "file.", icon="🗂️")
+            "file.", icon=":material/database:")
     st.stop()
 try:
     state = load_state(str(DB_PATH), file_stamp(DB_PATH))
 except store.StoreError as exc:
-    st.warning(f"Cannot read the database right now: {exc}.", icon="⏳")
+    st.warning(f"Cannot read the database right now: {exc}.", icon=":material/hourglass_top:")
     st.button("Try again")
     st.stop()
 except duckdb.Error as exc:
@@ -117,19 +120,21 @@ except duckdb.Error as exc:
 if state.built_by == "demo":
     st.info("**Sample data.** This database was built by `mediawatch demo` from the bundled "
             "synthetic feeds: the numbers illustrate the dashboard, they are not real coverage. "
-            "Run `mediawatch ingest` against the real feeds for real data.", icon="🧪")
+            "Run `mediawatch ingest` against the real feeds for real data.",
+            icon=":material/science:")
 if state.articles == 0 or state.first_day is None or state.last_day is None:
-    st.info(f"The database at `{DB_PATH}` has no articles yet. {NEXT_STEP}", icon="📭")
+    st.info(f"The database at `{DB_PATH}` has no articles yet. {NEXT_STEP}",
+            icon=":material/inbox:")
     st.stop()
 load_ = loader(state.version)
 try:
     options = load_("filter_options", fl.Filters())
     events = load_event_list(str(SETTINGS.events_file), file_stamp(SETTINGS.events_file))
 except DataUnavailable as exc:
-    st.warning(str(exc), icon="⏳")
+    st.warning(str(exc), icon=":material/hourglass_top:")
     st.stop()
 except SeedError as exc:
-    st.warning(f"Event annotations are off: {exc}", icon="🗓️")
+    st.warning(f"Event annotations are off: {exc}", icon=":material/event_busy:")
     events = ()
 values = {k: options.loc[options["kind"] == k, "value"].tolist()
           for k in ("outlet", "lang", "topic")}
@@ -220,6 +225,6 @@ for tab, render in zip(st.tabs(VIEWS, key="view", bind="query-params"), RENDER, 
         try:
             render(ctx)
         except DataUnavailable as exc:
-            st.warning(str(exc), icon="⏳")
+            st.warning(str(exc), icon=":material/hourglass_top:")
 st.caption(f"Data: `{DB_PATH.name}` · {state.articles:,} articles from {state.first_day} to "
            f"{state.last_day} (UTC) · read-only, refreshed when new data lands.")

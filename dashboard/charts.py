@@ -69,25 +69,27 @@ def _y_measure(measure: str, *, share_title: str, count_title: str) -> alt.Y:
 
 
 def events_frame(events: Sequence[tuple[date, str]], first: object, last: object) -> pd.DataFrame:
-    """Events (date, label) falling within [first, last], as ISO-dated rows."""
+    """Events (date, label) falling within [first, last], as ISO-dated rows with a short label."""
     lo, hi = pd.Timestamp(first), pd.Timestamp(last)
-    rows = [(_iso(d), label) for d, label in events if lo <= pd.Timestamp(d) <= hi]
-    return pd.DataFrame(rows, columns=["day", "label"])
+    rows = [(_iso(d), label, label.split(" (")[0][:40])
+            for d, label in events if lo <= pd.Timestamp(d) <= hi]
+    return pd.DataFrame(rows, columns=["day", "label", "short"])
 
 
 def event_layer(events: pd.DataFrame) -> alt.LayerChart:
-    """Dashed rule + vertical label per event; present (empty) even when no event is in range."""
-    data = events if not events.empty else pd.DataFrame({"day": [], "label": []})
+    """Dashed rule + vertical label (with a white halo) per event; present even when empty."""
+    data = events if not events.empty else pd.DataFrame({"day": [], "label": [], "short": []})
     base = alt.Chart(data).encode(
         x=alt.X("day:T", scale=alt.Scale(type="utc")),
         tooltip=[alt.Tooltip("label:N", title="Event"), alt.Tooltip("day:N", title="Date")],
     )
     rule = base.mark_rule(color=EVENT_COLOR, strokeDash=[4, 3], strokeWidth=1.2)
-    text = base.mark_text(
-        angle=270, align="right", baseline="bottom", dx=-4, dy=-3, fontSize=11,
-        color=EVENT_COLOR,
-    ).encode(y=alt.value(0), text="label:N")
-    return alt.layer(rule, text)
+    text_style = {"angle": 270, "align": "right", "baseline": "bottom", "dx": -4, "dy": -3,
+                  "fontSize": 11}
+    halo = base.mark_text(**text_style, stroke="white", strokeWidth=3.5, strokeOpacity=0.9,
+                          color="white").encode(y=alt.value(0), text="short:N")
+    text = base.mark_text(**text_style, color="#333333").encode(y=alt.value(0), text="short:N")
+    return alt.layer(rule, halo, text)
 
 
 def _finish(chart: alt.TopLevelMixin, height: int) -> alt.TopLevelMixin:
@@ -105,7 +107,7 @@ def volume_chart(
             data["group"].unique(), {language_label(k): v for k, v in LANG_COLORS.items()}))
     else:
         color = alt.Color("group:N", title="Outlet", scale=alt.Scale(scheme="tableau20"))
-    bars = alt.Chart(data).mark_bar(stroke="white", strokeWidth=0.3).encode(
+    bars = alt.Chart(data).mark_bar(orient="vertical", stroke="white", strokeWidth=0.3).encode(
         x=_x_time(),
         x2="bucket_end:T",
         y=_y_measure(measure, share_title="Share of all coverage", count_title="Articles"),
@@ -176,9 +178,13 @@ def topic_chart(
 
 def cooccurrence_chart(df: pd.DataFrame) -> alt.LayerChart:
     """Heatmap: of the articles tagged A (row), the share also tagged B (column)."""
-    base = alt.Chart(df).encode(
-        x=alt.X("topic_b:N", title="…also tagged", axis=alt.Axis(labelAngle=-30)),
-        y=alt.Y("topic_a:N", title="Articles tagged…"),
+    data = df.copy()
+    top = data["share_of_a"].max() if not data.empty else 0
+    data["ink"] = ["white" if top and v >= 0.6 * top else "#222222" for v in data["share_of_a"]]
+    base = alt.Chart(data).encode(
+        x=alt.X("topic_b:N", title="…also tagged",
+                axis=alt.Axis(labelAngle=-30, labelOverlap=False, labelLimit=160)),
+        y=alt.Y("topic_a:N", title="Articles tagged…", axis=alt.Axis(labelLimit=160)),
     )
     rect = base.mark_rect().encode(
         color=alt.Color("share_of_a:Q", title="Share", scale=alt.Scale(scheme="blues"),
@@ -193,7 +199,7 @@ def cooccurrence_chart(df: pd.DataFrame) -> alt.LayerChart:
     )
     text = base.mark_text(fontSize=12).encode(
         text=alt.Text("share_of_a:Q", format=".0%"),
-        color=alt.condition("datum.share_of_a > 0.5", alt.value("white"), alt.value("#222")),
+        color=alt.Color("ink:N", scale=None),
     )
     return alt.layer(rect, text).properties(height=300)
 
@@ -208,7 +214,7 @@ def lang_topic_chart(df: pd.DataFrame, *, measure: str) -> alt.Chart:
     else:
         y = alt.Y("articles:Q", title="Articles", axis=alt.Axis(format="d"))
     return alt.Chart(data).mark_bar().encode(
-        x=alt.X("topic:N", title=None, axis=alt.Axis(labelAngle=0)),
+        x=alt.X("topic:N", title=None, axis=alt.Axis(labelAngle=0, labelOverlap=False)),
         xOffset=alt.XOffset("language:N"),
         y=y,
         color=alt.Color("language:N", title="Language", scale=scale),
@@ -229,7 +235,7 @@ def day_bars(df: pd.DataFrame, *, selected: str | None, events: pd.DataFrame) ->
     data["selected"] = data["bucket"] == (selected or "")
     color = alt.Color("selected:N", legend=None,
                       scale=alt.Scale(domain=[False, True], range=["#4c78a8", "#e45756"]))
-    bars = alt.Chart(data).mark_bar().encode(
+    bars = alt.Chart(data).mark_bar(orient="vertical").encode(
         x=_x_time(),
         x2="bucket_end:T",
         y=alt.Y("articles:Q", title="Articles", axis=alt.Axis(format="d")),

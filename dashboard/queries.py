@@ -8,6 +8,7 @@ literal), lists with ``list_contains``. ``ALL_QUERIES`` is the registry the benc
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -61,7 +62,10 @@ def run_sql(conn: Conn, name: str, values: dict[str, Any]) -> pd.DataFrame:
     """Run ``sql/dashboard/<name>.sql`` with the parameters it names (and only those)."""
     sql = load_sql(f"dashboard/{name}")
     used = set(_PARAM.findall(sql))
-    return conn.execute(sql, {k: v for k, v in values.items() if k in used}).df()
+    result = conn.execute(sql, {k: v for k, v in values.items() if k in used})
+    with warnings.catch_warnings():  # duckdb 1.5 .df() on timestamptz trips a pandas 3.1 notice
+        warnings.filterwarnings("ignore", message="The inplace keyword", category=Warning)
+        return result.df()
 
 
 def _named(name: str, **extra: Any) -> Query:

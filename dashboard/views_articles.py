@@ -68,14 +68,14 @@ def _clear() -> None:
 
 def _narrowing(ctx: ViewContext, days: list[date], topics: list[str]) -> None:
     view = st.session_state["_mw_view"]
-    st.session_state.setdefault("a_day", view.get("day") if view.get("day") in days else None)
-    st.session_state.setdefault("a_topic", view.get("topic") if view.get("topic") in topics
-                                else None)
+    for key, field, allowed in (("a_day", "day", days), ("a_topic", "topic", topics)):
+        if st.session_state.get(key, view.get(field)) not in allowed:
+            view[field] = None  # e.g. the day fell outside a new date range
+        st.session_state[key] = view.get(field)
     c1, c2, c3 = st.columns([2, 2, 1], vertical_alignment="bottom")
-    c1.selectbox("Day", [None, *days], key="a_day", on_change=_on_narrow,
-                 format_func=lambda d: "All days" if d is None else d.strftime("%a %d %b %Y"))
-    c2.selectbox("Topic", [None, *topics], key="a_topic", on_change=_on_narrow,
-                 format_func=lambda t: "All topics" if t is None else t)
+    c1.selectbox("Day", days, key="a_day", on_change=_on_narrow, placeholder="All days",
+                 format_func=lambda d: d.strftime("%a %d %b %Y"))
+    c2.selectbox("Topic", topics, key="a_topic", on_change=_on_narrow, placeholder="All topics")
     c3.button("Clear", on_click=_clear, disabled=not (view.get("day") or view.get("topic")))
 
 

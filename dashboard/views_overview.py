@@ -29,7 +29,10 @@ def _kpis(ctx: ViewContext) -> bool:
     if not cur["articles"]:
         return False
     days = ctx.filters.period_days()
-    has_prev = ctx.filters.previous() is not None and prev["collection"] > 0
+    before = ctx.filters.previous()
+    # Compare only with a previous period the data fully covers (else the change is an artefact).
+    has_prev = before is not None and before.start is not None \
+        and before.start >= ctx.first_day and prev["collection"] > 0
     vs = f"vs the previous {days} days" if days else "vs the previous period"
     cols = st.columns(5)
     cols[0].metric("Articles", f"{int(cur['articles']):,}",
@@ -54,6 +57,8 @@ def _kpis(ctx: ViewContext) -> bool:
                    _pp_change(cur["tagged_share"], prev["tagged_share"]) if has_prev else None,
                    help="Share of matching articles tagged with at least one of the five "
                         "negotiation topics.")
+    if not has_prev:
+        st.caption("No change shown: the data does not cover the whole previous period.")
     return True
 
 

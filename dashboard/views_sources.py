@@ -15,25 +15,26 @@ STALE_BG = "background-color: rgba(255, 75, 75, 0.14)"
 def status_label(row: pd.Series) -> str:
     """One readable word per feed: failing, stale, ok or not modified."""
     if row["last_status"] == "error":
-        return f"🔴 failing ×{int(row['consecutive_failures'])}"
+        return f"failing ×{int(row['consecutive_failures'])}"
     if row["stale"]:
-        return "🟠 stale"
+        return "stale"
     if row["last_status"] is None or pd.isna(row["last_status"]):
-        return "⚪ never fetched"
-    return "🟢 " + str(row["last_status"]).replace("_", " ")
+        return "never fetched"
+    return str(row["last_status"]).replace("_", " ")
 
 
 def health_table(df: pd.DataFrame) -> pd.DataFrame:
     """Feed health rows as shown: status first, times in UTC, sparkline list last."""
     out = df.copy()
     out.insert(0, "status", out.apply(status_label, axis=1))
+    out["last_error"] = out["last_error"].fillna("")
     return out[["status", "outlet", "lang", "last_success_at", "last_fetch_at", "last_http_status",
                 "last_error", "consecutive_failures", "articles_in_range", "articles_per_day",
                 "articles", "feed_url", "stale"]]
 
 
 def _highlight(row: pd.Series) -> list[str]:
-    return [STALE_BG if row["stale"] or row["status"].startswith("🔴") else ""] * len(row)
+    return [STALE_BG if row["stale"] or row["status"].startswith("failing") else ""] * len(row)
 
 
 def render(ctx: ViewContext) -> None:
@@ -67,7 +68,7 @@ def render(ctx: ViewContext) -> None:
             "last_http_status": st.column_config.NumberColumn("HTTP", format="%d"),
             "last_error": st.column_config.TextColumn("Last error", width="medium"),
             "consecutive_failures": st.column_config.NumberColumn("Failures in a row"),
-            "articles_in_range": st.column_config.NumberColumn("Articles (dates)"),
+            "articles_in_range": st.column_config.NumberColumn("Articles (dates)", format="%d"),
             "articles_per_day": st.column_config.BarChartColumn("Articles/day", y_min=0),
             "articles": st.column_config.NumberColumn("Articles (all time)"),
             "feed_url": st.column_config.LinkColumn("Feed URL"),

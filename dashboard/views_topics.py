@@ -63,7 +63,7 @@ def _series(ctx: ViewContext, alerts: pd.DataFrame | None) -> bool:
     if view.get("day") or view.get("topic"):
         picked = " · ".join(str(v) for v in (view.get("day"), view.get("topic")) if v)
         st.info(f"Articles narrowed to {picked}: open the **Articles** tab to read them.",
-                icon="🔎")
+                icon=":material/filter_alt:")
     return True
 
 

@@ -26,7 +26,7 @@ spark as (
     select
         f.feed_url,
         list(coalesce(d.articles, 0) order by dy.day) as articles_per_day,
-        sum(coalesce(d.articles, 0)) as articles_in_range
+        cast(sum(coalesce(d.articles, 0)) as bigint) as articles_in_range
     from feed_health as f
     cross join days as dy
     left join daily as d on d.feed_url = f.feed_url and d.day = dy.day

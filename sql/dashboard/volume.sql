@@ -34,7 +34,7 @@ per_group as (
 ),
 
 totals as (
-    select bucket, sum(collection) as total
+    select bucket, cast(sum(collection) as bigint) as total
     from per_group
     group by all
 ),
