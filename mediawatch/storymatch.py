@@ -18,7 +18,8 @@ from mediawatch.textnorm import TOKEN_RE, fold, strip_html, words
 PREFIX = 5  # stem = first 5 characters ("переговори", "переговорів" -> "перег")
 TITLE_JACCARD = 0.5  # titles this similar are one story...
 MIN_SHARED = 3  # ...when they share at least this many content tokens
-SHORT_TITLE = 6  # titles with fewer content tokens need their summaries to agree
+SHORT_TITLE = 6  # titles with fewer content tokens need their summaries to agree...
+SHORT_JACCARD = 0.8  # ...or, lacking summaries, nearly the same words
 SUMMARY_JACCARD = 0.5  # a rewrite with another headline: summaries this similar
 SUMMARY_TITLE_FLOOR = 0.25  # ...and titles at least this similar
 SUMMARY_LEAD = 40  # tokens of the summary compared (the lead, not the boilerplate tail)
@@ -110,7 +111,7 @@ def score(a: Doc, b: Doc) -> float:
     more than ``WINDOW`` apart. Otherwise the title Jaccard when the titles qualify on their
     own, else the summary Jaccard when summaries carry the match (a rewrite with a new
     headline). Short titles ("Live updates", "Головне за 25 листопада") qualify only with
-    agreeing summaries, or, lacking summaries, identical tokens.
+    agreeing summaries, or, lacking summaries, nearly identical words.
     """
     if a.lang != b.lang or a.outlet == b.outlet or conflicting(a, b):
         return 0.0
@@ -123,7 +124,7 @@ def score(a: Doc, b: Doc) -> float:
     if has_summaries and summary_j >= SUMMARY_JACCARD and title_j >= SUMMARY_TITLE_FLOOR:
         return max(title_j, summary_j)
     if min(len(a.title_tokens), len(b.title_tokens)) < SHORT_TITLE:
-        return 1.0 if title_j == 1.0 and not has_summaries and shared >= 2 else 0.0
+        return title_j if title_j >= SHORT_JACCARD and not has_summaries and shared >= 2 else 0.0
     if shared >= MIN_SHARED and title_j >= TITLE_JACCARD:
         return title_j
     return 0.0
