@@ -1,1 +1,4 @@
-insert into schema_version (version) values ($version) on conflict do nothing;
+-- Backend-neutral (no ON CONFLICT): DuckLake tables have no primary keys.
+insert into schema_version (version)
+select $version
+where not exists (select 1 from schema_version where version = $version);

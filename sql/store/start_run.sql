@@ -1,2 +1,3 @@
-insert into runs (run_id, kind, started_at) values ($run_id, $kind, $started_at)
-on conflict (run_id) do nothing;
+insert into runs (run_id, kind, started_at)
+select $run_id, $kind, $started_at
+where not exists (select 1 from runs where run_id = $run_id);
