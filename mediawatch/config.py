@@ -59,11 +59,18 @@ class Settings:
     def events_file(self) -> Path:
         return self.seeds_dir / "events.csv"
 
+    @property
+    def store_target(self) -> str:
+        """What ``store.connect`` opens: the DuckLake spec if storage selects one, else the file."""
+        return self.storage or str(self.db_path)
+
     def with_db(self, db_path: str | Path | None) -> Settings:
-        """Return a copy pointing at another database file (CLI ``--db``)."""
+        """Return a copy using another store (CLI ``--db``): a DuckDB file or a DuckLake spec."""
         if db_path is None:
             return self
-        return replace(self, db_path=Path(db_path))
+        if str(db_path).startswith("ducklake:"):
+            return replace(self, storage=str(db_path))
+        return replace(self, db_path=Path(db_path), storage="")
 
 
 def _float(env: dict[str, str], name: str, default: float) -> float:
@@ -86,9 +93,13 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         deadline_s=_float(env, "MEDIAWATCH_FEED_DEADLINE", HttpLimits.deadline_s),
         max_body_bytes=int(_float(env, "MEDIAWATCH_MAX_BODY_BYTES", HttpLimits.max_body_bytes)),
     )
+    db_path = Path(env.get("MEDIAWATCH_DB", str(data_dir / "mediawatch.duckdb")))
+    storage = env.get("MEDIAWATCH_STORAGE", "")
+    if storage.startswith("duckdb:"):  # explicit form of the default backend
+        db_path, storage = Path(storage.removeprefix("duckdb:")), ""
     return Settings(
-        db_path=Path(env.get("MEDIAWATCH_DB", str(data_dir / "mediawatch.duckdb"))),
-        storage=env.get("MEDIAWATCH_STORAGE", ""),
+        db_path=db_path,
+        storage=storage,
         seeds_dir=Path(env.get("MEDIAWATCH_SEEDS", str(DEFAULT_SEEDS_DIR))),
         data_dir=data_dir,
         prefect_home=Path(env.get("PREFECT_HOME", str(data_dir / "prefect"))),
@@ -105,6 +116,8 @@ def prefect_environment(settings: Settings) -> dict[str, str]:
     return {
         "PREFECT_HOME": str(settings.prefect_home),
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        # the temporary API server starts in ~10 s, slower on a busy 2-core machine
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
         "PREFECT_API_ENABLE_HTTP2": "false",
         "PREFECT_LOGGING_LEVEL": "INFO",
     }
@@ -114,3 +127,4 @@ def apply_prefect_environment(settings: Settings) -> None:
     """Set Prefect's offline defaults in this process unless the user already set them."""
     for key, value in prefect_environment(settings).items():
         os.environ.setdefault(key, value)
+    Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)
