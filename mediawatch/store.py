@@ -18,6 +18,7 @@ from typing import Any
 
 import duckdb
 
+from mediawatch import lake
 from mediawatch.models import Feed, FeedState
 from mediawatch.sqlfiles import load_sql, migration_files, view_files
 
@@ -38,9 +39,16 @@ def connect(
 ) -> duckdb.DuckDBPyConnection:
     """Open the DuckDB file, retrying while another process holds its lock.
 
+    ``path`` may also be a DuckLake spec (``ducklake:...``, see mediawatch.lake): no file lock
+    there, several processes read and write at once.
     Raises StoreError with a one-line reason when the lock is not released within ``wait_s``
     or the file is not a usable DuckDB database.
     """
+    if lake.is_lake(path):
+        try:
+            return lake.connect(str(path), read_only=read_only)
+        except lake.LakeError as exc:
+            raise StoreError(str(exc)) from exc
     path = Path(path)
     if read_only and not path.exists():
         raise StoreError(f"database {path} does not exist yet: run `mediawatch demo` or `ingest`")
@@ -106,15 +114,17 @@ def latest_version() -> int:
     return max([SCHEMA_BASE_VERSION, *(n for n, _ in migration_files())])
 
 
+@lake.retrying
 def migrate(conn: duckdb.DuckDBPyConnection) -> int:
     """Create or upgrade the schema in place, then (re)create the views. Idempotent."""
+    ddl = lake.adapt_ddl if lake.is_lake_connection(conn) else str
     with transaction(conn):
-        conn.execute(load_sql("schema"))
+        conn.execute(ddl(load_sql("schema")))
         conn.execute(load_sql("store/record_version"), {"version": SCHEMA_BASE_VERSION})
         current = schema_version(conn)
         for number, path in migration_files():
             if number > current:
-                conn.execute(path.read_text(encoding="utf-8"))
+                conn.execute(ddl(path.read_text(encoding="utf-8")))
                 conn.execute(load_sql("store/record_version"), {"version": number})
         for path in view_files():
             conn.execute(path.read_text(encoding="utf-8"))
@@ -129,6 +139,7 @@ def needs_migration(conn: duckdb.DuckDBPyConnection) -> bool:
         return True
 
 
+@lake.retrying
 def sync_feeds(conn: duckdb.DuckDBPyConnection, feeds: Sequence[Feed]) -> None:
     """Add unknown feeds and refresh descriptive columns of known ones."""
     import pyarrow as pa
@@ -165,6 +176,7 @@ def load_states(conn: duckdb.DuckDBPyConnection) -> dict[str, FeedState]:
     return states
 
 
+@lake.retrying
 def set_meta(conn: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
     conn.execute(load_sql("store/set_meta"), {"key": key, "value": value})
 
@@ -177,10 +189,12 @@ def get_meta(conn: duckdb.DuckDBPyConnection, key: str) -> str | None:
     return None if row is None else row[0]
 
 
+@lake.retrying
 def start_run(conn: duckdb.DuckDBPyConnection, run_id: str, kind: str, at: datetime) -> None:
     conn.execute(load_sql("store/start_run"), {"run_id": run_id, "kind": kind, "started_at": at})
 
 
+@lake.retrying
 def finish_run(conn: duckdb.DuckDBPyConnection, run_id: str, **counts: Any) -> None:
     params = {"run_id": run_id, **counts}
     conn.execute(load_sql("store/finish_run"), params)

@@ -14,7 +14,7 @@ from datetime import datetime
 import duckdb
 import pyarrow as pa
 
-from mediawatch import stories
+from mediawatch import lake, stories
 from mediawatch.models import Article, FeedOutcome, FeedState, FetchResult
 from mediawatch.schedule import next_state
 from mediawatch.sqlfiles import load_sql
@@ -90,13 +90,15 @@ def feeds_table(
             continue
         url = outcome.feed.url
         old = states.get(url) or FeedState(feed_url=url)
-        new = next_state(old, result, outcome.feed.poll_minutes, now)
+        parse_error = outcome.error if outcome.fetch.status == "ok" else None
+        new = next_state(
+            old, outcome.fetch, outcome.feed.poll_minutes, now, parse_error=parse_error
+        )
         ok = result.status in ("ok", "not_modified")
         rows["feed_url"].append(url)
-        rows["etag"].append(result.etag if result.status == "ok" else old.etag)
-        rows["last_modified"].append(
-            result.last_modified if result.status == "ok" else old.last_modified
-        )
+        # a body that did not parse keeps the old validators: the next run fetches it again
+        rows["etag"].append(new.etag if ok else old.etag)
+        rows["last_modified"].append(new.last_modified if ok else old.last_modified)
         rows["last_fetch_at"].append(result.started_at or now)
         rows["last_status"].append(result.status)
         rows["last_http_status"].append(result.http_status)
@@ -131,6 +133,7 @@ def feeds_table(
     return pa.table(rows, schema=schema)
 
 
+@lake.retrying
 def write_outcomes(
     conn: duckdb.DuckDBPyConnection,
     outcomes: Sequence[FeedOutcome],
