@@ -110,8 +110,11 @@ if not DB_PATH.exists():
 try:
     state = load_state(str(DB_PATH), file_stamp(DB_PATH))
 except store.StoreError as exc:
-    st.warning(f"Cannot read the database right now: {exc}.", icon=":material/hourglass_top:")
-    st.button("Try again")
+    if "locked" in str(exc):  # an ingest is writing: it releases the file within seconds
+        st.warning(f"Cannot read the database right now: {exc}.", icon=":material/hourglass_top:")
+        st.button("Try again")
+    else:
+        st.error(f"`{DB_PATH}` is not a mediawatch database ({exc}). {NEXT_STEP}")
     st.stop()
 except duckdb.Error as exc:
     st.error(f"`{DB_PATH}` is not a mediawatch database ({type(exc).__name__}). {NEXT_STEP}")
