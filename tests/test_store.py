@@ -1,0 +1,111 @@
+"""Schema migration and the batch writer, without Prefect."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from mediawatch import store, writes
+from mediawatch.models import Article, Feed, FeedOutcome, FetchResult
+from mediawatch.sqlfiles import load_sql
+
+NOW = datetime(2025, 11, 30, 12, tzinfo=UTC)
+FEED = Feed(url="https://example.org/rss", outlet="Example", lang="en", country="GB")
+
+
+def _article(n: int, feed: Feed = FEED) -> Article:
+    url = f"https://example.org/a/{n}"
+    return Article(
+        article_id=f"id{n:04d}", canonical_url=url, url=url, guid=None, feed_url=feed.url,
+        outlet=feed.outlet, title=f"Title {n}", summary="", lang="en",
+        published_at=NOW - timedelta(hours=n), published_at_estimated=False, fetched_at=NOW,
+    )
+
+
+def _outcome(articles: list[Article], feed: Feed = FEED, **tags) -> FeedOutcome:
+    result = FetchResult(feed_url=feed.url, status="ok", http_status=200, etag='"v1"', started_at=NOW)
+    return FeedOutcome(feed=feed, fetch=result, articles=articles, items_seen=len(articles), tags=tags)
+
+
+@pytest.fixture
+def conn(db_path: Path):
+    c = store.connect(db_path)
+    store.migrate(c)
+    store.sync_feeds(c, [FEED])
+    yield c
+    c.close()
+
+
+def test_migrate_is_idempotent_and_records_the_version(conn):
+    version = store.migrate(conn)
+    assert store.migrate(conn) == version == store.latest_version()
+    views = {r[0] for r in conn.execute("select view_name from duckdb_views() where not internal").fetchall()}
+    assert {"articles", "article_topics", "feed_health", "daily_coverage", "daily_topics"} <= views
+
+
+def test_an_old_database_upgrades_in_place(db_path: Path):
+    c = duckdb.connect(str(db_path))
+    c.execute(load_sql("schema"))  # a version-1 database, as the first release wrote it
+    c.execute("insert into schema_version (version) values (1)")
+    c.execute("insert into feeds (feed_url, outlet) values ('https://old.example/rss', 'Old')")
+    assert store.needs_migration(c) == (store.latest_version() > 1)
+    store.migrate(c)
+    assert store.schema_version(c) == store.latest_version()
+    assert c.execute("select outlet from feed_health").fetchall() == [("Old",)]
+    c.close()
+
+
+def test_write_stores_each_article_once_across_batches_and_feeds(conn):
+    other = Feed(url="https://mirror.example/rss", outlet="Mirror", lang="en", country="US")
+    store.sync_feeds(conn, [other])
+    batch = [_outcome([_article(1), _article(2), _article(2)]), _outcome([_article(2, other)], other)]
+    counts = writes.write_outcomes(conn, batch, {}, run_id="r1", rules_version="v", now=NOW)
+    assert counts == {FEED.url: 2}
+    again = writes.write_outcomes(
+        conn, [_outcome([_article(1), _article(3)])], {}, run_id="r2", rules_version="v", now=NOW
+    )
+    assert again == {FEED.url: 1}
+    assert conn.execute("select count(*) from articles").fetchone() == (3,)
+    log = conn.execute("select run_id, items_seen, items_new from fetch_log order by run_id, feed_url").fetchall()
+    assert log == [("r1", 3, 2), ("r1", 1, 0), ("r2", 2, 1)]
+
+
+def test_tags_land_with_their_articles_and_validators_are_kept(conn):
+    outcome = _outcome([_article(1)], id0001={"ceasefire": ["truce"]})
+    writes.write_outcomes(conn, [outcome], {}, run_id="r1", rules_version="abc", now=NOW)
+    assert conn.execute("select topic, matched_terms, rules_version from article_topics").fetchall() == [
+        ("ceasefire", ["truce"], "abc")
+    ]
+    assert conn.execute("select etag, last_status from feeds where feed_url = ?", [FEED.url]).fetchone() == (
+        '"v1"', "ok",
+    )
+
+
+def test_a_batch_that_fails_midway_writes_nothing(conn, monkeypatch):
+    real = writes.load_sql
+
+    def failing_after_articles(name: str) -> str:
+        if name == "store/insert_fetch_log":  # articles are already inserted at this point
+            raise RuntimeError("disk full")
+        return real(name)
+
+    monkeypatch.setattr(writes, "load_sql", failing_after_articles)
+    with pytest.raises(RuntimeError):
+        writes.write_outcomes(conn, [_outcome([_article(1)])], {}, run_id="r1", rules_version="v", now=NOW)
+    assert conn.execute("select count(*) from articles").fetchone() == (0,)
+
+
+def test_reader_refuses_a_missing_database_with_a_clear_message(tmp_path: Path):
+    with pytest.raises(store.StoreError, match="does not exist yet"):
+        with store.reader(tmp_path / "nope.duckdb"):
+            pass
+
+
+def test_a_file_that_is_not_a_database_is_a_clear_error(tmp_path: Path):
+    bad = tmp_path / "bad.duckdb"
+    bad.write_text("this is not a database")
+    with pytest.raises(store.StoreError, match="cannot open database"):
+        store.connect(bad)
