@@ -37,9 +37,8 @@ test: venv  ## the whole test suite (unit, flow, multi-process, AppTest, browser
 test-fast: venv  ## skip the browser and multi-process tests
 	$(BIN)/pytest -m "not browser and not slow"
 
-lint: venv  ## ruff
+lint: venv  ## ruff (E, F, I, UP, B)
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
 
 format: venv
 	$(BIN)/ruff check --fix .
