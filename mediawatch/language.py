@@ -8,6 +8,8 @@ language) decides only when the text itself is ambiguous.
 
 from __future__ import annotations
 
+import re
+
 from mediawatch.textnorm import TOKEN_RE, strip_html
 
 UK_LETTERS = frozenset("іїєґ")
@@ -42,23 +44,22 @@ _RU_ENDINGS = (
 _MIN_LATIN_HITS = 1
 
 
+_CYR_RE = re.compile("[а-яіїєґёў]")
+_LAT_RE = re.compile("[a-z]")
+_UK_APOSTROPHE_RE = re.compile("[а-яіїєґ]'[а-яіїєґ]")  # перемир'я, з'їзд: Ukrainian spelling
+
+
 def _letter_counts(text: str) -> tuple[int, int, int, int, int, int]:
-    """Return (cyrillic, latin, uk-only, ru-only, be-only, apostrophes between Cyrillic letters)."""
-    cyr = lat = uk = ru = be = 0
-    for ch in text:
-        if "а" <= ch <= "я" or ch in "іїєґёў":
-            cyr += 1
-            if ch in UK_LETTERS:
-                uk += 1
-            elif ch in RU_LETTERS:
-                ru += 1
-            elif ch in BE_LETTERS:
-                be += 1
-        elif "a" <= ch <= "z":
-            lat += 1
-    # An apostrophe inside a Cyrillic word (перемир'я, з'їзд) is Ukrainian spelling.
-    apos = sum(1 for tok in TOKEN_RE.findall(text) if "'" in tok and "а" <= tok[0] <= "я")
-    return cyr, lat, uk, ru, be, apos
+    """Return (cyrillic, latin, uk-only, ru-only, be-only, in-word apostrophes) of folded text."""
+    count = text.count
+    return (
+        len(_CYR_RE.findall(text)),
+        len(_LAT_RE.findall(text)),
+        sum(count(ch) for ch in UK_LETTERS),
+        sum(count(ch) for ch in RU_LETTERS),
+        sum(count(ch) for ch in BE_LETTERS),
+        len(_UK_APOSTROPHE_RE.findall(text)) if "'" in text else 0,
+    )
 
 
 def _cyrillic(tokens: list[str], uk: int, ru: int, be: int) -> str | None:

@@ -12,6 +12,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,13 @@ LANGS = ("uk", "ru", "en")
 MAX_GAP = 2  # words of a phrase may have up to this many other words between them
 BREAK = -1  # pseudo word id of clause punctuation: phrases do not span it
 CACHE_LIMIT = 400_000  # distinct tokens remembered before the cache is reset
+
+# Function words never anchor a phrase ("from nato" is looked up by "nato").
+_FUNCTION_WORDS = frozenset(
+    "the of to in on at by for from into out with and a an its it is be over under "
+    "з із зі до в у на над під про для від за та і й що як "
+    "с со из к в во на над под о об про для от за и что как по".split()
+)
 
 Keys = Callable[[str, str], list[str]]  # (folded word, lang) -> lemmas, likeliest first
 
@@ -137,8 +145,14 @@ def _str_list(value: Any, lang: str, groups: dict[str, Any], what: str,
             out.extend(_str_list(group[lang], lang, groups, f"groups.{item[1:]}.{lang}", fail,
                                  depth + 1))
         elif isinstance(item, str | int | float) and not isinstance(item, bool):
-            _check_phrase(str(item), what, fail)
-            out.append(str(item))
+            alternatives = [""]  # "захопил* @settlements": one phrase per group member
+            for word in str(item).split():
+                options = (_str_list([word], lang, groups, what, fail, depth + 1)
+                           if word.startswith("@") else (word,))
+                alternatives = [f"{a} {o}".strip() for a in alternatives for o in options]
+            for text in alternatives or [str(item)]:
+                _check_phrase(text, what, fail)
+                out.append(text)
         else:
             raise fail(f"{what!r}: {item!r} is not a word or phrase")
     return tuple(out)
@@ -230,25 +244,95 @@ class _Phrase:
     words: tuple[int, ...]  # word-pattern ids, in order
 
 
+Span = tuple[int, int]
+Occ = dict[int, list[int]]  # word-pattern id -> token positions in the text
+
+
+def _find(phrase: _Phrase, occ: Occ) -> list[Span]:
+    """Spans where the phrase's words occur in order, <= MAX_GAP apart, within one clause."""
+    spans: list[Span] = []
+    for start in occ.get(phrase.words[0], ()):
+        end = start
+        for wid in phrase.words[1:]:
+            end = next((p for p in occ.get(wid, ()) if end < p <= end + 1 + MAX_GAP), -1)
+            if end < 0:
+                break
+        else:
+            if end == start or not any(start < b < end for b in occ.get(BREAK, ())):
+                spans.append((start, end))
+    return spans
+
+
+class _PhraseSet:
+    """Phrases checked together; one-word phrases reduce to a set intersection."""
+
+    __slots__ = ("singles", "multi", "firsts")
+
+    def __init__(self, phrases: list[_Phrase]):
+        self.singles = frozenset(p.words[0] for p in phrases if len(p.words) == 1)
+        self.multi = tuple(p for p in phrases if len(p.words) > 1)
+        self.firsts = frozenset(p.words[0] for p in self.multi)
+
+    def any_in(self, occ: Occ, memo: dict[int, Any]) -> bool:
+        """Whether one of the phrases occurs (remembered in ``memo`` for this text)."""
+        found = memo.get(id(self))
+        if found is None:
+            found = memo[id(self)] = not self.singles.isdisjoint(occ) or (
+                not self.firsts.isdisjoint(occ) and any(_find(p, occ) for p in self.multi))
+        return found
+
+    def spans(self, occ: Occ) -> list[Span]:
+        out = [(pos, pos) for wid in self.singles.intersection(occ) for pos in occ[wid]]
+        for p in self.multi if not self.firsts.isdisjoint(occ) else ():
+            out.extend(_find(p, occ))
+        return out
+
+
+@dataclass(frozen=True)
+class _LangRules:  # empty lists are None, so checks cost nothing when unused
+    context: _PhraseSet | None
+    exclude: _PhraseSet | None
+    window: int
+    veto: _PhraseSet | None
+    veto_unless: _PhraseSet | None
+
+    def admits(self, occ: Occ, memo: dict[int, Any]) -> bool:
+        """Topic-level checks: required context present, no unanswered veto."""
+        if self.context is not None and not self.context.any_in(occ, memo):
+            return False
+        if self.veto is None or self.veto_unless is not None and self.veto_unless.any_in(occ, memo):
+            return True
+        return not self.veto.any_in(occ, memo)
+
+
 @dataclass(frozen=True)
 class _Term:
+    topic: str
+    rules: _LangRules
     phrase: _Phrase
-    context: tuple[_Phrase, ...]
-    exclude: tuple[_Phrase, ...]
-    veto: tuple[_Phrase, ...]
+    context: _PhraseSet | None
+    exclude: _PhraseSet | None
+    veto: _PhraseSet | None
 
+    @property
+    def simple(self) -> bool:
+        """One word and nothing else to check: present means matched."""
+        return (len(self.phrase.words) == 1 and self.context is None and self.veto is None
+                and self.exclude is None and self.rules.exclude is None)
 
-@dataclass(frozen=True)
-class _LangRules:
-    terms: tuple[_Term, ...]
-    context: tuple[_Phrase, ...]
-    exclude: tuple[_Phrase, ...]
-    window: int
-    veto: tuple[_Phrase, ...]
-    veto_unless: tuple[_Phrase, ...]
-
-
-Span = tuple[int, int]
+    def matches(self, occ: Occ, memo: dict[int, Any]) -> bool:
+        """Whether this term counts in the text (the topic-level checks are done apart)."""
+        if self.context is not None and not self.context.any_in(occ, memo):
+            return False
+        if self.veto is not None and self.veto.any_in(occ, memo):
+            return False
+        spans = _find(self.phrase, occ)
+        w = self.rules.window
+        for ex in (self.rules.exclude, self.exclude):
+            if spans and ex is not None and ex.any_in(occ, memo):
+                for s, e in ex.spans(occ):
+                    spans = [(a, b) for a, b in spans if b < s - w or a > e + w]
+        return bool(spans)
 
 
 class Rules:
@@ -262,11 +346,26 @@ class Rules:
         self._index: dict[str, dict[str, list[int]]] = {lang: {} for lang in LANGS}
         self._prefixes: list[tuple[str, int]] = []
         self._word_ids: dict[tuple[str, str, str], int] = {}
-        self._cache: dict[str, tuple[int, ...]] = {}
-        self._rules: dict[str, dict[str, _LangRules]] = {
-            t.name: {lang: self._compile_lang(lang, spec) for lang, spec in t.langs.items()}
-            for t in topics
+        self._cache: dict[str, tuple[int, ...]] = {}  # token -> word-pattern ids
+        # lang -> first word id of a term -> the terms starting with it
+        # lang -> anchor word id -> terms containing it; a text is only checked against
+        # terms whose anchor (their least common word) it contains
+        self._by_anchor: dict[str, dict[int, list[_Term]]] = {lang: {} for lang in LANGS}
+        self._sets: dict[tuple[str, tuple[str, ...]], _PhraseSet] = {}
+        self._simple: set[int] = set()  # id() of terms that match by mere presence
+        self._anchors: set[int] = set()  # word ids that anchor some term
+        self._starters: set[str] = set()  # cached tokens carrying such a word id
+        # words of context and veto lists are common background (Russia, Ukraine, ...):
+        # a term is better anchored on another of its words
+        self._background = {
+            w for t in topics for spec in t.langs.values()
+            for text in (*spec.context, *spec.veto, *spec.veto_unless,
+                         *(c for term in spec.terms for c in term.context))
+            for w in fold(text).split()
         }
+        for topic in topics:
+            for lang, spec in topic.langs.items():
+                self._compile(topic.name, lang, spec)
 
     @classmethod
     def load(cls, path: Path | None = None, morph: str = DEFAULT_MORPH) -> Rules:
@@ -302,24 +401,41 @@ class Rules:
                 out.extend(self._word(lang, w) for w in TOKEN_RE.findall(chunk))
         return _Phrase(text, tuple(out))
 
-    def _phrases(self, lang: str, texts: tuple[str, ...]) -> tuple[_Phrase, ...]:
-        return tuple(self._phrase(lang, t) for t in texts)
+    def _set(self, lang: str, texts: tuple[str, ...]) -> _PhraseSet | None:
+        if not texts:
+            return None
+        if (lang, texts) not in self._sets:  # shared, so one check per text serves all
+            self._sets[lang, texts] = _PhraseSet([self._phrase(lang, t) for t in texts])
+        return self._sets[lang, texts]
 
-    def _compile_lang(self, lang: str, spec: _LangSpec) -> _LangRules:
-        terms = tuple(
-            _Term(self._phrase(lang, t.text), self._phrases(lang, t.context),
-                  self._phrases(lang, t.exclude), self._phrases(lang, t.veto))
-            for t in spec.terms
-        )
-        return _LangRules(terms, self._phrases(lang, spec.context),
-                          self._phrases(lang, spec.exclude), spec.window,
-                          self._phrases(lang, spec.veto), self._phrases(lang, spec.veto_unless))
+    def _compile(self, topic: str, lang: str, spec: _LangSpec) -> None:
+        lr = _LangRules(self._set(lang, spec.context), self._set(lang, spec.exclude),
+                        spec.window, self._set(lang, spec.veto), self._set(lang, spec.veto_unless))
+        for t in spec.terms:
+            term = _Term(topic, lr, self._phrase(lang, t.text), self._set(lang, t.context),
+                         self._set(lang, t.exclude), self._set(lang, t.veto))
+            anchor = self._anchor(lang, t.text, term.phrase)
+            self._by_anchor[lang].setdefault(anchor, []).append(term)
+            self._anchors.add(anchor)
+            if term.simple:
+                self._simple.add(id(term))
+
+    def _anchor(self, lang: str, text: str, phrase: _Phrase) -> int:
+        """The phrase's word least likely to be in an unrelated text: not a function word."""
+        words = [w for chunk in fold(text).split()
+                 for w in ([chunk] if chunk.endswith("*") else TOKEN_RE.findall(chunk))]
+
+        def commonness(word: str) -> tuple[bool, bool, int]:
+            background = word in self._background or any(
+                b.endswith("*") and word.startswith(b[:-1]) for b in self._background)
+            return word.rstrip("*") in _FUNCTION_WORDS, background, -len(word)
+
+        ranked = sorted(zip(words, phrase.words, strict=True), key=lambda wp: commonness(wp[0]))
+        return ranked[0][1]
 
     # -- matching ------------------------------------------------------------------------
     def _resolve(self, token: str) -> tuple[int, ...]:
         """Word-pattern ids a token satisfies (computed once per distinct token)."""
-        if len(self._cache) >= CACHE_LIMIT:
-            self._cache.clear()
         if not token[0].isalnum():
             return (BREAK,)
         ids: set[int] = set()
@@ -329,44 +445,29 @@ class Rules:
             for k in (token, *self._keys(token, lang)) if index else ():
                 ids.update(index.get(k, ()))
         ids.update(wid for prefix, wid in self._prefixes if token.startswith(prefix))
+        if not self._anchors.isdisjoint(ids):
+            self._starters.add(token)
         return tuple(sorted(ids))
 
-    def _occurrences(self, text: str) -> dict[int, list[int]]:
-        cache, occ = self._cache, {}
-        for pos, token in enumerate(TOKEN_OR_BREAK_RE.findall(text)):
-            ids = cache.get(token)
-            if ids is None:
-                ids = cache[token] = self._resolve(token)
-            for wid in ids:
+    def _occurrences(self, text: str) -> Occ:
+        """Positions of every word pattern (and clause break) in the text."""
+        tokens = TOKEN_OR_BREAK_RE.findall(text)
+        cache = self._cache
+        ids_at = list(map(cache.get, tokens))  # C-level look-ups; None = never seen
+        if None in ids_at:
+            if len(cache) + len(ids_at) > CACHE_LIMIT:
+                cache.clear()
+                self._starters.clear()
+            for pos in [i for i, ids in enumerate(ids_at) if ids is None]:
+                ids_at[pos] = cache.get(tokens[pos]) or cache.setdefault(
+                    tokens[pos], self._resolve(tokens[pos]))
+        if self._starters.isdisjoint(tokens):  # no term can match: skip positions
+            return {}
+        occ: Occ = {}
+        for pos in compress(range(len(ids_at)), ids_at):  # empty tuples are skipped
+            for wid in ids_at[pos]:
                 occ.setdefault(wid, []).append(pos)
         return occ
-
-    @staticmethod
-    def _find(phrase: _Phrase, occ: dict[int, list[int]]) -> list[Span]:
-        spans: list[Span] = []
-        for start in occ.get(phrase.words[0], ()):
-            end = start
-            for wid in phrase.words[1:]:
-                end = next((p for p in occ.get(wid, ()) if end < p <= end + 1 + MAX_GAP), -1)
-                if end < 0:
-                    break
-            else:
-                if end == start or not any(start < b < end for b in occ.get(BREAK, ())):
-                    spans.append((start, end))
-        return spans
-
-    def _term_spans(self, term: _Term, lr: _LangRules, occ: dict[int, list[int]]) -> list[Span]:
-        spans = self._find(term.phrase, occ)
-        if not spans:
-            return spans
-        w = lr.window
-        for ex in lr.exclude + term.exclude:
-            for s, e in self._find(ex, occ):
-                spans = [(a, b) for a, b in spans if b < s - w or a > e + w]
-        return spans
-
-    def _has_any(self, phrases: tuple[_Phrase, ...], occ: dict[int, list[int]]) -> bool:
-        return any(self._find(p, occ) for p in phrases)
 
     def tag(self, title: str, summary: str, lang: str | None = None) -> dict[str, list[str]]:
         """Return {topic: sorted distinct matched terms as written in the yaml} for one article.
@@ -374,28 +475,23 @@ class Rules:
         ``lang`` picks that language's rules; when missing it is detected from the text,
         and when it is none of uk/ru/en every language's rules apply.
         """
-        text = fold(title) + "\n" + fold(summary)
+        text = fold(f"{title}\n{summary}")
         occ = self._occurrences(text)
-        if len(occ) <= (BREAK in occ):
+        if len(occ) <= (BREAK in occ):  # nothing but punctuation
             return {}
         if lang is None:
             lang = detect_language(text)
-        langs = (lang,) if lang in LANGS else LANGS
-        result: dict[str, list[str]] = {}
-        for topic, per_lang in self._rules.items():
-            matched: set[str] = set()
-            for lr in (per_lang[code] for code in langs if code in per_lang):
-                if lr.context and not self._has_any(lr.context, occ):
-                    continue
-                if self._has_any(lr.veto, occ) and not self._has_any(lr.veto_unless, occ):
-                    continue
-                for term in lr.terms:
-                    if term.context and not self._has_any(term.context, occ):
-                        continue
-                    if self._has_any(term.veto, occ):
-                        continue
-                    if self._term_spans(term, lr, occ):
-                        matched.add(term.phrase.text)
-            if matched:
-                result[topic] = sorted(matched)
-        return result
+        found: dict[str, set[str]] = {}
+        admitted: dict[int, bool] = {}
+        memo: dict[int, Any] = {}
+        simple = self._simple
+        for code in (lang,) if lang in LANGS else LANGS:
+            by_anchor = self._by_anchor[code]
+            for wid in by_anchor.keys() & occ.keys():
+                for term in by_anchor[wid]:
+                    ok = admitted.get(id(term.rules))
+                    if ok is None:
+                        ok = admitted[id(term.rules)] = term.rules.admits(occ, memo)
+                    if ok and (id(term) in simple or term.matches(occ, memo)):
+                        found.setdefault(term.topic, set()).add(term.phrase.text)
+        return {t: sorted(found[t]) for t in self.topics if t in found}
