@@ -39,8 +39,8 @@ def _item(line: str, lineno: int, source: str, gold: bool = False) -> dict[str, 
         raise bad("expected a JSON object")
     if "id" not in item:
         raise bad("missing 'id'")
-    for key in ("title", "summary"):
-        if not isinstance(item.get(key, ""), str) or item.get(key) is None:
+    for key in ("title", "summary"):  # either may be missing or null (an empty text)
+        if not isinstance(item.get(key) or "", str):
             raise bad(f"{key!r} must be a string")
     if "title" not in item and "summary" not in item:
         raise bad("needs 'title' or 'summary'")
@@ -61,7 +61,8 @@ def _lines(lines: Iterable[str], source: str) -> Iterator[tuple[int, str]]:
 
 def tag_item(item: dict[str, Any], rules: Rules) -> dict[str, Any]:
     """Tag one parsed item; an empty or missing ``lang`` is detected from the text."""
-    matches = rules.tag(item.get("title", ""), item.get("summary", ""), item.get("lang") or None)
+    lang = (item.get("lang") or "").strip().lower()[:2] or None  # "uk-UA" -> "uk"
+    matches = rules.tag(item.get("title") or "", item.get("summary") or "", lang)
     return {"id": item["id"], "topics": sorted(matches), "matches": matches}
 
 
@@ -124,7 +125,7 @@ def evaluate(items: Iterable[dict[str, Any]], rules: Rules) -> EvalReport:
     for item in items:
         gold = set(item["topics"])
         got = set(tag_item(item, rules)["topics"])
-        base = baseline_tag(item.get("title", ""), item.get("summary", ""))
+        base = baseline_tag(item.get("title") or "", item.get("summary") or "")
         for t in report.topics:
             report.tagger[t].add(t in got, t in gold)
             report.baseline[t].add(t in base, t in gold)

@@ -63,7 +63,7 @@ def _letter_counts(text: str) -> tuple[int, int, int, int, int, int]:
 
 
 def _cyrillic(tokens: list[str], uk: int, ru: int, be: int) -> str | None:
-    if be and not uk and not ru:
+    if be:  # ў is Belarusian only (which also has і like uk and ы э like ru)
         return "be"
     uk_words = sum(1 for t in tokens if t in _UK_WORDS)
     ru_words = sum(1 for t in tokens if t in _RU_WORDS)

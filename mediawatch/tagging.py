@@ -200,7 +200,7 @@ def load_topics(raw: bytes, path: Path | str) -> list[TopicSpec]:
     """Parse and validate a topics file; raise :class:`TopicsError` naming file, topic, reason."""
     where = _display(path)
     try:
-        doc = yaml.safe_load(raw)
+        doc = yaml.load(raw, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""
@@ -363,6 +363,7 @@ class Rules:
                          *(c for term in spec.terms for c in term.context))
             for w in fold(text).split()
         }
+        self._background_prefixes = tuple(w[:-1] for w in self._background if w.endswith("*"))
         for topic in topics:
             for lang, spec in topic.langs.items():
                 self._compile(topic.name, lang, spec)
@@ -426,8 +427,7 @@ class Rules:
                  for w in ([chunk] if chunk.endswith("*") else TOKEN_RE.findall(chunk))]
 
         def commonness(word: str) -> tuple[bool, bool, int]:
-            background = word in self._background or any(
-                b.endswith("*") and word.startswith(b[:-1]) for b in self._background)
+            background = word in self._background or word.startswith(self._background_prefixes)
             return word.rstrip("*") in _FUNCTION_WORDS, background, -len(word)
 
         ranked = sorted(zip(words, phrase.words, strict=True), key=lambda wp: commonness(wp[0]))
