@@ -201,7 +201,7 @@ def cooccurrence_chart(df: pd.DataFrame) -> alt.LayerChart:
         text=alt.Text("share_of_a:Q", format=".0%"),
         color=alt.Color("ink:N", scale=None),
     )
-    return alt.layer(rect, text).properties(height=300)
+    return alt.layer(rect, text).resolve_scale(color="independent").properties(height=300)
 
 
 def lang_topic_chart(df: pd.DataFrame, *, measure: str) -> alt.Chart:
@@ -214,7 +214,8 @@ def lang_topic_chart(df: pd.DataFrame, *, measure: str) -> alt.Chart:
     else:
         y = alt.Y("articles:Q", title="Articles", axis=alt.Axis(format="d"))
     return alt.Chart(data).mark_bar().encode(
-        x=alt.X("topic:N", title=None, axis=alt.Axis(labelAngle=0, labelOverlap=False)),
+        x=alt.X("topic:N", title=None,
+                axis=alt.Axis(labelAngle=0, labelOverlap=False, labelLimit=200)),
         xOffset=alt.XOffset("language:N"),
         y=y,
         color=alt.Color("language:N", title="Language", scale=scale),
