@@ -10,6 +10,7 @@ the same language within the time window are one story when their titles overlap
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -25,6 +26,8 @@ SUMMARY_TITLE_FLOOR = 0.25  # ...and titles at least this similar
 SUMMARY_LEAD = 40  # tokens of the summary compared (the lead, not the boilerplate tail)
 SPAN = timedelta(hours=36)  # most a story's articles may lie after its first one
 _SPEAKER = re.compile(r"^\W*([^\W\d][^:]{0,30}):\s")
+MAX_POSTING = 500  # candidate lookup skips tokens this common in the window
+MAX_CANDIDATES = 64  # most docs scored per new doc
 WINDOW = timedelta(hours=24)  # most apart two articles of one story may be, by similarity
 
 STOPWORDS = frozenset(
@@ -146,7 +149,12 @@ def same_story(a: Doc, b: Doc) -> bool:
 
 
 class WindowIndex:
-    """Inverted index token -> docs, so a new doc is compared only with docs sharing tokens."""
+    """Inverted index token -> docs, so a new doc is compared only with docs sharing tokens.
+
+    Bounded per new doc whatever the window holds: tokens found in more than ``MAX_POSTING``
+    docs are not used to find candidates, and only the ``MAX_CANDIDATES`` docs sharing the
+    most tokens are scored (10,000 "Item N of ten thousand" titles stay linear).
+    """
 
     def __init__(self) -> None:
         self.docs: list[Doc] = []
@@ -166,11 +174,13 @@ class WindowIndex:
 
     def best_match(self, doc: Doc) -> tuple[Doc, float] | None:
         """The most similar indexed doc that is the same story as ``doc``, or None."""
-        candidates: set[int] = set()
+        shared: Counter[int] = Counter()
         for token in doc.title_tokens | doc.summary_tokens:
-            candidates.update(self._postings.get((doc.lang, token), ()))
+            posting = self._postings.get((doc.lang, token), ())
+            if len(posting) <= MAX_POSTING:  # a token in that many articles identifies nothing
+                shared.update(posting)
         best: tuple[Doc, float] | None = None
-        for index in sorted(candidates):
+        for index, _ in shared.most_common(MAX_CANDIDATES):
             other = self.docs[index]
             if other.article_id == doc.article_id:
                 continue
