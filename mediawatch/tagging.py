@@ -250,6 +250,8 @@ Occ = dict[int, list[int]]  # word-pattern id -> token positions in the text
 
 def _find(phrase: _Phrase, occ: Occ) -> list[Span]:
     """Spans where the phrase's words occur in order, <= MAX_GAP apart, within one clause."""
+    if len(phrase.words) == 1:
+        return [(p, p) for p in occ.get(phrase.words[0], ())]
     spans: list[Span] = []
     for start in occ.get(phrase.words[0], ()):
         end = start
@@ -273,11 +275,11 @@ class _PhraseSet:
         self.multi = tuple(p for p in phrases if len(p.words) > 1)
         self.firsts = frozenset(p.words[0] for p in self.multi)
 
-    def any_in(self, occ: Occ, memo: dict[int, Any]) -> bool:
+    def any_in(self, occ: Occ, memo: dict[Any, bool]) -> bool:
         """Whether one of the phrases occurs (remembered in ``memo`` for this text)."""
-        found = memo.get(id(self))
+        found = memo.get(self)
         if found is None:
-            found = memo[id(self)] = not self.singles.isdisjoint(occ) or (
+            found = memo[self] = not self.singles.isdisjoint(occ) or (
                 not self.firsts.isdisjoint(occ) and any(_find(p, occ) for p in self.multi))
         return found
 
@@ -288,7 +290,7 @@ class _PhraseSet:
         return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # identity hash: used as a memo key
 class _LangRules:  # empty lists are None, so checks cost nothing when unused
     context: _PhraseSet | None
     exclude: _PhraseSet | None
@@ -296,7 +298,7 @@ class _LangRules:  # empty lists are None, so checks cost nothing when unused
     veto: _PhraseSet | None
     veto_unless: _PhraseSet | None
 
-    def admits(self, occ: Occ, memo: dict[int, Any]) -> bool:
+    def admits(self, occ: Occ, memo: dict[Any, bool]) -> bool:
         """Topic-level checks: required context present, no unanswered veto."""
         if self.context is not None and not self.context.any_in(occ, memo):
             return False
@@ -305,7 +307,7 @@ class _LangRules:  # empty lists are None, so checks cost nothing when unused
         return not self.veto.any_in(occ, memo)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _Term:
     topic: str
     rules: _LangRules
@@ -320,7 +322,7 @@ class _Term:
         return (len(self.phrase.words) == 1 and self.context is None and self.veto is None
                 and self.exclude is None and self.rules.exclude is None)
 
-    def matches(self, occ: Occ, memo: dict[int, Any]) -> bool:
+    def matches(self, occ: Occ, memo: dict[Any, bool]) -> bool:
         """Whether this term counts in the text (the topic-level checks are done apart)."""
         if self.context is not None and not self.context.any_in(occ, memo):
             return False
@@ -352,7 +354,7 @@ class Rules:
         # terms whose anchor (their least common word) it contains
         self._by_anchor: dict[str, dict[int, list[_Term]]] = {lang: {} for lang in LANGS}
         self._sets: dict[tuple[str, tuple[str, ...]], _PhraseSet] = {}
-        self._simple: set[int] = set()  # id() of terms that match by mere presence
+        self._simple: set[_Term] = set()  # terms that match by mere presence
         self._anchors: set[int] = set()  # word ids that anchor some term
         self._starters: set[str] = set()  # cached tokens carrying such a word id
         # words of context and veto lists are common background (Russia, Ukraine, ...):
@@ -419,7 +421,7 @@ class Rules:
             self._by_anchor[lang].setdefault(anchor, []).append(term)
             self._anchors.add(anchor)
             if term.simple:
-                self._simple.add(id(term))
+                self._simple.add(term)
 
     def _anchor(self, lang: str, text: str, phrase: _Phrase) -> int:
         """The phrase's word least likely to be in an unrelated text: not a function word."""
@@ -482,16 +484,15 @@ class Rules:
         if lang is None:
             lang = detect_language(text)
         found: dict[str, set[str]] = {}
-        admitted: dict[int, bool] = {}
-        memo: dict[int, Any] = {}
+        memo: dict[Any, bool] = {}  # per text: phrase set / rule block -> result
         simple = self._simple
         for code in (lang,) if lang in LANGS else LANGS:
             by_anchor = self._by_anchor[code]
             for wid in by_anchor.keys() & occ.keys():
                 for term in by_anchor[wid]:
-                    ok = admitted.get(id(term.rules))
+                    ok = memo.get(term.rules)
                     if ok is None:
-                        ok = admitted[id(term.rules)] = term.rules.admits(occ, memo)
-                    if ok and (id(term) in simple or term.matches(occ, memo)):
+                        ok = memo[term.rules] = term.rules.admits(occ, memo)
+                    if ok and (term in simple or term.matches(occ, memo)):
                         found.setdefault(term.topic, set()).add(term.phrase.text)
         return {t: sorted(found[t]) for t in self.topics if t in found}
