@@ -87,6 +87,9 @@ def _stories(ctx: ViewContext) -> None:
         "first_seen": st.column_config.DatetimeColumn("First seen (UTC)",
                                                       format="YYYY-MM-DD HH:mm"),
         "first_outlet": st.column_config.TextColumn("First outlet ★"),
+        "outlets": st.column_config.NumberColumn("Outlets", help="Reach: outlets that ran it"),
+        "articles": st.column_config.NumberColumn("Articles"),
+        "langs": st.column_config.ListColumn("Languages"),
         "title": st.column_config.TextColumn("Title", width="large"),
     })
 

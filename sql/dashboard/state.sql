@@ -1,8 +1,17 @@
 -- Data bounds and freshness: the date picker's limits and the cache version of every other query.
+with bounds as (
+    select
+        count(*) as articles,
+        min(published_at) as first_at,
+        max(published_at) as last_at,
+        max(fetched_at) as last_fetched_at
+    from articles
+)
+
 select
-    count(*) as articles,
-    cast(min(timezone('UTC', published_at)) as date) as first_day,
-    cast(max(timezone('UTC', published_at)) as date) as last_day,
-    max(fetched_at) as last_fetched_at,
+    articles,
+    cast(timezone('UTC', first_at) as date) as first_day,
+    cast(timezone('UTC', last_at) as date) as last_day,
+    last_fetched_at,
     (select max(last_fetch_at) from feeds) as last_feed_fetch_at
-from articles
+from bounds

@@ -26,10 +26,26 @@ hit as (
     semi join matched as m on m.article_id = s.article_id
 ),
 
+-- Aggregate only the stories that were hit (the stories view would aggregate every story);
+-- definitions follow the stories view (sql/views_stories.sql).
+members as (
+    select s.story_id, a.article_id, a.outlet, a.lang, a.title, a.published_at
+    from article_story as s
+    semi join hit as h on h.story_id = s.story_id
+    inner join articles as a on a.article_id = s.article_id
+),
+
 final as (
-    select st.story_id, st.first_seen, st.first_outlet, st.outlets, st.articles, st.langs, st.title
-    from stories as st
-    semi join hit as h on h.story_id = st.story_id
+    select
+        story_id,
+        min(published_at) as first_seen,
+        arg_min(outlet, (published_at, article_id)) as first_outlet,
+        count(distinct outlet) as outlets,
+        count(*) as articles,
+        list_sort(list(distinct lang)) as langs,
+        arg_min(title, (published_at, article_id)) as title
+    from members
+    group by story_id
 )
 
 select * from final
