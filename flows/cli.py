@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-from pathlib import Path
 
 from mediawatch.config import PROJECT_ROOT, apply_prefect_environment, load_settings
 
@@ -50,14 +49,15 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _dashboard_process(db: Path, port: int) -> subprocess.Popen:
+def _dashboard_process(target: str, port: int) -> subprocess.Popen:
     cmd = [
         sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "dashboard" / "app.py"),
         "--server.headless", "true", "--server.address", "127.0.0.1",
         "--server.port", str(port), "--browser.gatherUsageStats", "false",
     ]
     print(f"mediawatch: dashboard on http://127.0.0.1:{port} (Ctrl-C stops)", flush=True)
-    return subprocess.Popen(cmd, env={**os.environ, "MEDIAWATCH_DB": str(db)})
+    key = "MEDIAWATCH_STORAGE" if target.startswith("ducklake:") else "MEDIAWATCH_DB"
+    return subprocess.Popen(cmd, env={**os.environ, key: target})
 
 
 def _wait(proc: subprocess.Popen) -> int:
@@ -79,34 +79,34 @@ def _run(args: argparse.Namespace) -> int:
 
         return main_eval(args.input, sys.stdout)
     if args.command == "dashboard":
-        return _wait(_dashboard_process(settings.db_path, args.port))
+        return _wait(_dashboard_process(settings.store_target, args.port))
 
     apply_prefect_environment(settings)
     if args.command == "ingest":
         from flows.ingest import ingest
 
         ingest(
-            feeds_file=args.feeds, db=str(settings.db_path), due_only=args.due_only,
+            feeds_file=args.feeds, db=settings.store_target, due_only=args.due_only,
             shard=args.shard, shards=args.shards,
         )
         return 0
     if args.command == "demo":
         from flows.demo import build_demo
 
-        summary = build_demo(str(settings.db_path))
-        print(f"mediawatch: demo database {settings.db_path}: {summary}", flush=True)
+        summary = build_demo(settings.store_target)
+        print(f"mediawatch: demo database {settings.store_target}: {summary}", flush=True)
         if args.no_dashboard:
             return 0
-        return _wait(_dashboard_process(settings.db_path, args.port))
+        return _wait(_dashboard_process(settings.store_target, args.port))
     if args.command == "retag":
         from flows.retag import retag
 
-        retag(db=str(settings.db_path))
+        retag(db=settings.store_target)
         return 0
     if args.command == "serve":
         from flows.serve import serve_deployments
 
-        dash = _dashboard_process(settings.db_path, args.port) if args.dashboard else None
+        dash = _dashboard_process(settings.store_target, args.port) if args.dashboard else None
         try:
             serve_deployments(settings, args.interval)
         except KeyboardInterrupt:

@@ -22,10 +22,10 @@ def build_demo(db: str | None = None, port: int = DEMO_PORT) -> dict[str, int]:
     with serve_directory(SAMPLE_DIR / "feeds", port=port) as base_url:
         summary = ingest(
             feeds_file=str(SAMPLE_DIR / "feeds.csv"),
-            db=str(settings.db_path),
+            db=settings.store_target,
             base_url=base_url,
             run_kind="demo",
         )
-    with store.writer(settings.db_path, wait_s=settings.lock_wait_s) as conn:
+    with store.writer(settings.store_target, wait_s=settings.lock_wait_s) as conn:
         store.set_meta(conn, "built_by", "demo")
     return summary

@@ -53,7 +53,7 @@ def process_and_store_task(
     """Parse, normalise, tag a batch of feeds and store it in one transaction."""
     now = datetime.now(UTC)
     outcomes = pipeline.process_all(pairs, rules, settings.topics_file, now)
-    with store.writer(settings.db_path, wait_s=settings.lock_wait_s) as conn:
+    with store.writer(settings.store_target, wait_s=settings.lock_wait_s) as conn:
         counts = writes.write_outcomes(
             conn, outcomes, states, run_id=run_id, rules_version=rules.version, now=now
         )
@@ -73,7 +73,7 @@ def _result_of(feed: Feed, future: PrefectFuture) -> FetchResult:
 
 
 def _prepare(settings: Settings, feeds: list[Feed], run_id: str, kind: str) -> dict:
-    with store.writer(settings.db_path, wait_s=settings.lock_wait_s) as conn:
+    with store.writer(settings.store_target, wait_s=settings.lock_wait_s) as conn:
         store.migrate(conn)
         store.sync_feeds(conn, feeds)
         store.start_run(conn, run_id, kind, datetime.now(UTC))
@@ -122,7 +122,7 @@ def ingest(
         for outcome, new in process_and_store_task(batch, states, settings, rules, run_id):
             summary.add(outcome, new)
 
-    with store.writer(settings.db_path, wait_s=settings.lock_wait_s) as conn:
+    with store.writer(settings.store_target, wait_s=settings.lock_wait_s) as conn:
         store.finish_run(
             conn, run_id, finished_at=datetime.now(UTC), feeds=summary.feeds,
             new_articles=summary.new_articles, errors=summary.errors,

@@ -17,7 +17,7 @@ def retag(db: str | None = None) -> dict[str, dict[str, int]]:
     settings = load_settings().with_db(db)
     rules = Rules.load(settings.topics_file)
     report = retag_database(
-        settings.db_path,
+        settings.store_target,
         rules,
         wait_s=settings.lock_wait_s,
         progress=lambda n: logger.info("retag: %d articles re-tagged", n),
