@@ -149,6 +149,8 @@ def _open(spec: LakeSpec, read_only: bool) -> duckdb.DuckDBPyConnection:
         retrying(conn.execute)(attach)  # two first-time writers may race to create the catalog
     except duckdb.Error as exc:
         conn.close()
+        if read_only and "does not exist" in str(exc):  # catalog file made, lake not yet
+            raise LakeError(f"DuckLake {spec.attach_target} does not exist yet") from exc
         raise LakeError(f"cannot attach DuckLake {spec.attach_target}: {exc}") from exc
     except BaseException:
         conn.close()
