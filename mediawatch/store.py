@@ -23,6 +23,7 @@ from mediawatch.models import Feed, FeedState
 from mediawatch.sqlfiles import load_sql, migration_files, view_files
 
 SCHEMA_BASE_VERSION = 1
+RETRY_MAX_DELAY_S = 0.05  # longest sleep between two attempts to take the file lock
 
 
 class StoreError(RuntimeError):
@@ -69,7 +70,9 @@ def connect(
         except duckdb.Error as exc:
             raise StoreError(f"cannot open database {path}: {exc}") from exc
         time.sleep(delay * (0.5 + random.random()))
-        delay = min(delay * 2, 0.25)
+        # Short polls: a busy writer frees the file only for milliseconds between batches, and
+        # a 0.25 s back-off starved readers for 5-6 s (tests/test_concurrent_reads.py).
+        delay = min(delay * 2, RETRY_MAX_DELAY_S)
 
 
 @contextmanager
