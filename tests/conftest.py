@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -43,3 +44,15 @@ def shared_dir() -> Path:
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "mediawatch.duckdb"
+
+
+@pytest.fixture(autouse=True)
+def _restore_main_module() -> Iterator[None]:
+    """Undo Streamlit AppTest's ``sys.modules['__main__'] = dashboard/app.py`` after each test.
+
+    Left in place, every later spawn-started process pool (pipeline.py) re-runs the dashboard
+    script in its workers, which die, and the ingest flow fails with BrokenProcessPool.
+    """
+    main = sys.modules["__main__"]
+    yield
+    sys.modules["__main__"] = main
