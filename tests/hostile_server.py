@@ -230,6 +230,8 @@ def error_cases(read_timeout: str, deadline: str, cap: str) -> list[Case]:
         Case("/status/503", "503 Service Unavailable", "HTTP 503"),
         Case("/redirect/chain/9", "a chain of 9 redirects", "too many redirects"),
         Case("/redirect/loop/a", "redirect loop a -> b -> a", "redirect loop"),
+        Case("/redirect/to-file", "302 to file:///etc/passwd", "unsupported URL scheme (file://)"),
+        Case("/redirect/to-ftp", "302 to ftp://", "unsupported URL scheme (ftp://)"),
     ]
 
 
@@ -362,10 +364,10 @@ class _Handler(BaseHTTPRequestHandler):
         if path in GOOD_FEEDS:
             self._conditional(path, rss(good_items(feed_name(path), GOOD_FEEDS[path]),
                                         title=feed_name(path)).encode())
-        elif path == "/hang":
+        elif path == "/hang" or path.startswith("/hang/"):
             st.stop.wait(120)  # never answer while the server runs
             self.close_connection = True
-        elif path == "/trickle":
+        elif path == "/trickle" or path.startswith("/trickle/"):
             self.send_response(200)
             self.send_header("Content-Type", RSS_TYPE)
             self.send_header("Connection", "close")
@@ -408,6 +410,10 @@ class _Handler(BaseHTTPRequestHandler):
         elif path in ("/redirect/loop/a", "/redirect/loop/b"):
             other = "/redirect/loop/b" if path.endswith("a") else "/redirect/loop/a"
             self._send(302, ctype=None, headers={"Location": other})
+        elif path == "/redirect/to-file":
+            self._send(302, ctype=None, headers={"Location": "file:///etc/passwd"})
+        elif path == "/redirect/to-ftp":
+            self._send(302, ctype=None, headers={"Location": "ftp://127.0.0.1/feed.xml"})
         elif path == "/moved/301":
             self._send(301, ctype=None, headers={"Location": st.base + "/good/moved301.xml"})
         elif path == "/moved/308":

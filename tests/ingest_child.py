@@ -7,9 +7,9 @@
     the K-th batch (1-based) stops *inside* its transaction, after its articles and tags are
     inserted and before the feed states and fetch_log rows: it prints ``IN-TRANSACTION`` and
     sleeps, so the parent can SIGKILL it there.
-``write DB --batches N --size M``
-    Write N batches of M synthetic articles, one transaction each; print JSON with the worst
-    wait for the write lock and the worst batch duration.
+``write DB --batches N --size M [--pause S]``
+    Write N batches of M synthetic articles, one transaction each (S seconds apart); print JSON
+    with the worst wait for the write lock and the worst batch duration.
 ``read DB --stop FILE``
     Run the dashboard-style view queries in a loop until FILE exists; print JSON with the
     number of queries, errors, the worst wait for a read connection and the worst query.
@@ -85,7 +85,7 @@ def _stall_before_feed_states(writes_module: object) -> None:
     writes_module.load_sql = load_sql  # type: ignore[attr-defined]
 
 
-def write(db: str, batches: int, size: int) -> None:
+def write(db: str, batches: int, size: int, pause_s: float = 0.0) -> None:
     from mediawatch import store, writes
     from mediawatch.models import Article, Feed, FeedOutcome, FetchResult
 
@@ -116,6 +116,7 @@ def write(db: str, batches: int, size: int) -> None:
                                   now=now)
         t2 = time.monotonic()
         worst_wait, worst_batch = max(worst_wait, t1 - t0), max(worst_batch, t2 - t0)
+        time.sleep(pause_s)  # optional gap between batches (what a flow spends processing)
     print(json.dumps({"batches": batches, "articles": batches * size,
                       "worst_lock_wait_s": worst_wait, "worst_batch_s": worst_batch}))
 
@@ -157,6 +158,7 @@ def main() -> None:
     s.add_argument("db")
     s.add_argument("--batches", type=int, default=40)
     s.add_argument("--size", type=int, default=500)
+    s.add_argument("--pause", type=float, default=0.0)
     s = sub.add_parser("read")
     s.add_argument("db")
     s.add_argument("--stop", required=True)
@@ -164,7 +166,7 @@ def main() -> None:
     if args.mode == "ingest":
         ingest(args.feeds, args.db, args.batch, args.stall_in_batch)
     elif args.mode == "write":
-        write(args.db, args.batches, args.size)
+        write(args.db, args.batches, args.size, args.pause)
     else:
         read(args.db, args.stop)
 

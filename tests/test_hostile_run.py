@@ -331,6 +331,34 @@ def test_every_other_feed_was_contacted_again(mixed: MixedRun) -> None:
             assert mixed.server.count(path) > mixed.requests_after_first[path] >= 1, path
 
 
+# --- slow feeds overlap ---------------------------------------------------------------------
+
+
+def test_slow_feeds_do_not_queue_behind_each_other(
+    prefect_harness: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Five feeds that each use up the whole 3 s deadline: fetched one after the other they
+    would take 15 s, and one slow outlet would delay every feed listed after it."""
+    from flows.ingest import ingest
+
+    monkeypatch.setenv("MEDIAWATCH_FEED_DEADLINE", DEADLINE)
+    monkeypatch.setenv("MEDIAWATCH_READ_TIMEOUT", READ_TIMEOUT)
+    monkeypatch.setenv("MEDIAWATCH_FETCH_RETRIES", "0")
+    secret = tmp_path / "unused.txt"
+    secret.write_text("unused")
+    slow = 5
+    with serve_hostile(secret) as server:
+        rows = [(f"slow{i}", server.url(f"/trickle/{i}"), "en") for i in range(slow)]
+        rows.append(("alpha", server.url("/good/alpha.xml"), "en"))
+        t0 = time.monotonic()
+        summary = ingest(feeds_file=str(write_feeds_csv(tmp_path / "feeds.csv", rows)),
+                         db=str(tmp_path / "slow.duckdb"))
+        took = time.monotonic() - t0
+    assert summary["errors"] == slow and summary["fetched"] == 1
+    assert took < 2.5 * float(DEADLINE), (
+        f"{slow} slow feeds took {took:.1f} s: fetches ran one after another")
+
+
 # --- feedparser's own test documents ------------------------------------------------------
 
 
