@@ -41,6 +41,12 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("retag", help="re-tag stored articles with the current rules")
     s.add_argument("--db")
 
+    s = sub.add_parser("alerts", help="detect topic spikes and record them in the alerts view")
+    s.add_argument("--db")
+    s.add_argument("--day", help="last day to evaluate, YYYY-MM-DD (default: today, UTC)")
+    s.add_argument("--days", type=int, help="days to evaluate up to --day (default: seeds)")
+    s.add_argument("--all", action="store_true", help="evaluate every day the store holds")
+
     s = sub.add_parser("tag", help="tag JSONL items: {id, lang?, title, summary} per line")
     s.add_argument("--input", required=True, help="JSONL file, or - for stdin")
 
@@ -108,6 +114,24 @@ def _run(args: argparse.Namespace) -> int:
         from flows.retag import retag
 
         retag(db=settings.store_target)
+        return 0
+    if args.command == "alerts":
+        from datetime import date
+
+        from flows.alerts import detect_spikes
+        from mediawatch.alerts import RULES_FILE, AlertRules
+
+        AlertRules.load(settings.seeds_dir / RULES_FILE)  # a bad rules file: one line, no Prefect
+        if args.day:
+            date.fromisoformat(args.day)
+        summary = detect_spikes(
+            db=settings.store_target, day=args.day, days=args.days, all_days=args.all
+        )
+        print(
+            f"mediawatch alerts: {summary['spikes']} spikes ({summary['new']} new) "
+            f"on {summary['days']} days",
+            flush=True,
+        )
         return 0
     if args.command == "serve":
         from flows.serve import serve_deployments

@@ -205,3 +205,35 @@ def test_flow_records_spikes_once_and_the_view_shows_them(prefect_harness, tmp_p
         "day", "topic", "lang", "articles", "baseline_mean", "baseline_std", "zscore", "ratio",
         "detected_at",
     ]
+
+
+def test_cli_alerts_reports_the_run(prefect_harness, tmp_path, capsys):
+    from flows.cli import main
+
+    target = str(tmp_path / "m.duckdb")
+    counts = {(START + timedelta(days=i), "territory", "uk"): n for i, n in enumerate(NOISY_TEN)}
+    counts[(DAY, "territory", "uk")] = 40
+    _insert_articles(target, counts)
+    assert main(["alerts", "--db", target, "--day", DAY.isoformat()]) == 0
+    assert "mediawatch alerts: 2 spikes (2 new) on 2 days" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("args", "rules", "message"),
+    [
+        (["--day", "2025-13-01"], "window_days: 14\n", "month must be in 1..12"),
+        ([], "window_days: 0\n", "alerts.yaml:1: window_days: must be a whole number >= 1"),
+    ],
+)
+def test_cli_alerts_refuses_bad_input_in_one_line(
+    tmp_path, monkeypatch, capsys, args, rules, message
+):
+    from flows.cli import main
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "alerts.yaml").write_text(rules)
+    monkeypatch.setenv("MEDIAWATCH_SEEDS", str(seeds))
+    assert main(["alerts", "--db", str(tmp_path / "m.duckdb"), *args]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("mediawatch alerts: error:") and message in err and "\n" not in err
