@@ -178,6 +178,22 @@ def connect(spec: str, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     return cursor
 
 
+def exists(spec: str) -> bool:
+    """True when the lake's catalog exists (a PostgreSQL catalog is assumed to)."""
+    parsed = parse_spec(spec)
+    return parsed.kind == "postgres" or Path(parsed.catalog).is_file()
+
+
+def snapshot_stamp(spec: str) -> str:
+    """The lake's latest snapshot id: changes exactly when a writer commits (cache keys)."""
+    conn = connect(spec, read_only=True)
+    try:
+        row = conn.execute(f"select max(snapshot_id) from ducklake_snapshots('{ALIAS}')").fetchone()
+    finally:
+        conn.close()
+    return f"snapshot:{row[0]}"
+
+
 def close_all() -> None:
     """Detach every lake this process opened (tests, shutdown)."""
     with _instances_lock:

@@ -125,6 +125,19 @@ def test_lake_gets_the_same_tables_and_views_as_a_duckdb_file(tmp_path):
     }
 
 
+def test_snapshot_stamp_changes_when_a_writer_commits(tmp_path):
+    spec = _spec(tmp_path)
+    assert not lake.exists(spec)
+    with store.writer(spec) as conn:
+        store.migrate(conn)
+    assert lake.exists(spec)
+    before = lake.snapshot_stamp(spec)
+    assert lake.snapshot_stamp(spec) == before
+    with store.writer(spec) as conn:
+        store.set_meta(conn, "built_by", "test")
+    assert lake.snapshot_stamp(spec) != before
+
+
 def test_reading_a_lake_that_does_not_exist_is_a_clear_error(tmp_path):
     with pytest.raises(store.StoreError, match="does not exist yet"):
         store.connect(_spec(tmp_path), read_only=True)
