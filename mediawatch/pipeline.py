@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from datetime import datetime
 from multiprocessing import get_context
@@ -93,6 +94,10 @@ def process_fetch(
 _worker_rules: Rules | None = None
 
 
+def _warm() -> None:
+    """Nothing: submitted once per worker so the pool spawns them all up front."""
+
+
 def _init_worker(topics_path: str) -> None:
     global _worker_rules
     _worker_rules = Rules.load(Path(topics_path))
@@ -126,14 +131,97 @@ def process_all(
     workers = workers if workers is not None else (os.cpu_count() or 1)
     if workers <= 1 or total < POOL_MIN_BYTES or len(pairs) < 2:
         return [process_fetch(f, r, rules, fetched_at, kids.get(f.url, ())) for f, r in pairs]
-    # spawn, not fork: the caller may run threads (Prefect, httpx) that fork would copy mid-lock.
-    with ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=get_context("spawn"),
-        initializer=_init_worker,
-        initargs=(str(topics_path),),
-    ) as pool:
+    with _pool(workers, topics_path) as pool:
         futures = [
             pool.submit(_process_in_worker, f, r, fetched_at, kids.get(f.url, ())) for f, r in pairs
         ]
         return [fut.result() for fut in futures]
+
+
+def _pool(workers: int, topics_path: Path) -> ProcessPoolExecutor:
+    # spawn, not fork: the caller may run threads (Prefect, httpx) that fork would copy mid-lock.
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=get_context("spawn"),
+        initializer=_init_worker,
+        initargs=(str(topics_path),),
+    )
+
+
+class Processor:
+    """``process_all`` for a whole run: batches go to one pool that lives as long as the run.
+
+    Starting worker processes costs ~1-2 s each (imports, rules), so the pool is started once,
+    when the run's bodies reach ``POOL_MIN_BYTES`` (small runs stay in-process), and kept.
+    ``submit`` returns at once while the pool works, so the caller can store the previous batch
+    meanwhile: parsing on every core overlaps fetching and writing.
+    """
+
+    def __init__(
+        self, rules: Rules, topics_path: Path, *, workers: int | None = None, eager: bool = False
+    ) -> None:
+        self.rules, self.topics_path = rules, topics_path
+        self.workers = workers if workers is not None else (os.cpu_count() or 1)
+        self._bytes = 0
+        self._pool: ProcessPoolExecutor | None = None
+        if eager:  # the caller knows the run is big: start the workers now
+            self._pool = _pool(self.workers, topics_path)
+            for _ in range(self.workers):
+                self._pool.submit(_warm)
+
+    def __enter__(self) -> Processor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def submit(
+        self,
+        pairs: Sequence[tuple[Feed, FetchResult]],
+        fetched_at: datetime,
+        children: Mapping[str, Sequence[FetchResult]] | None = None,
+    ) -> Batch:
+        """Start processing one batch; ``Batch.result()`` gives its outcomes, in order."""
+        kids = children or {}
+        self._bytes += sum(len(r.body or b"") for _, r in pairs)
+        self._bytes += sum(len(c.body or b"") for cs in kids.values() for c in cs)
+        if self._pool is None and self.workers > 0 and self._bytes >= POOL_MIN_BYTES:
+            self._pool = _pool(self.workers, self.topics_path)
+        jobs = [(f, r, fetched_at, kids.get(f.url, ())) for f, r in pairs]
+        if self._pool is not None:
+            try:
+                return Batch([self._pool.submit(_process_in_worker, *job) for job in jobs],
+                             jobs, self.rules)
+            except BrokenProcessPool:  # a worker died (killed, out of memory): carry on here
+                self.close()
+                self.workers = 0
+        return Batch([process_fetch(f, r, self.rules, at, ch) for f, r, at, ch in jobs])
+
+
+Job = tuple[Feed, FetchResult, datetime, Sequence[FetchResult]]
+
+
+class Batch:
+    """The outcomes of one submitted batch: ready values or pool futures."""
+
+    def __init__(self, parts: list[FeedOutcome] | list[Future[FeedOutcome]],
+                 jobs: list[Job] | None = None, rules: Rules | None = None) -> None:
+        self._parts, self._jobs, self._rules = parts, jobs, rules
+
+    def result(self) -> list[FeedOutcome]:
+        """The outcomes in submission order; a feed whose worker died is processed here."""
+        out = []
+        for i, part in enumerate(self._parts):
+            if isinstance(part, Future):
+                try:
+                    part = part.result()
+                except BrokenProcessPool:
+                    assert self._jobs is not None and self._rules is not None
+                    part = process_fetch(*self._jobs[i][:2], self._rules, *self._jobs[i][2:])
+            out.append(part)
+        return out
