@@ -8,8 +8,8 @@ where
     and (len($langs) = 0 or list_contains($langs, a.lang))
     and (
         $keyword = ''
-        or contains(lower(a.title), $keyword)
-        or contains(lower(a.summary), $keyword)
+        or regexp_matches(a.title, regexp_escape($keyword), 'i')
+        or regexp_matches(a.summary, regexp_escape($keyword), 'i')
     )
     and (
         len($topics) = 0

@@ -12,8 +12,8 @@ with scoped as (
         end as period,
         (
             $keyword = ''
-            or contains(lower(a.title), $keyword)
-            or contains(lower(a.summary), $keyword)
+            or regexp_matches(a.title, regexp_escape($keyword), 'i')
+            or regexp_matches(a.summary, regexp_escape($keyword), 'i')
         )
         and (
             len($topics) = 0

@@ -6,8 +6,8 @@ with scoped as (
         a.lang,
         (
             $keyword = ''
-            or contains(lower(a.title), $keyword)
-            or contains(lower(a.summary), $keyword)
+            or regexp_matches(a.title, regexp_escape($keyword), 'i')
+            or regexp_matches(a.summary, regexp_escape($keyword), 'i')
         ) as is_match
     from articles as a
     where

@@ -6,8 +6,8 @@ with scoped as (
         case when $group_by = 'lang' then a.lang else a.outlet end as grp,
         (
             $keyword = ''
-            or contains(lower(a.title), $keyword)
-            or contains(lower(a.summary), $keyword)
+            or regexp_matches(a.title, regexp_escape($keyword), 'i')
+            or regexp_matches(a.summary, regexp_escape($keyword), 'i')
         )
         and (
             len($topics) = 0
