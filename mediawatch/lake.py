@@ -184,13 +184,9 @@ def exists(spec: str) -> bool:
     return parsed.kind == "postgres" or Path(parsed.catalog).is_file()
 
 
-def snapshot_stamp(spec: str) -> str:
+def snapshot_stamp(conn: duckdb.DuckDBPyConnection) -> str:
     """The lake's latest snapshot id: changes exactly when a writer commits (cache keys)."""
-    conn = connect(spec, read_only=True)
-    try:
-        row = conn.execute(f"select max(snapshot_id) from ducklake_snapshots('{ALIAS}')").fetchone()
-    finally:
-        conn.close()
+    row = conn.execute(f"select max(snapshot_id) from ducklake_snapshots('{ALIAS}')").fetchone()
     return f"snapshot:{row[0]}"
 
 

@@ -131,11 +131,15 @@ def test_snapshot_stamp_changes_when_a_writer_commits(tmp_path):
     with store.writer(spec) as conn:
         store.migrate(conn)
     assert lake.exists(spec)
-    before = lake.snapshot_stamp(spec)
-    assert lake.snapshot_stamp(spec) == before
+    def stamp() -> str:
+        with store.reader(spec) as conn:
+            return lake.snapshot_stamp(conn)
+
+    before = stamp()
+    assert stamp() == before
     with store.writer(spec) as conn:
         store.set_meta(conn, "built_by", "test")
-    assert lake.snapshot_stamp(spec) != before
+    assert stamp() != before
 
 
 def test_reading_a_lake_that_does_not_exist_is_a_clear_error(tmp_path):
@@ -376,3 +380,21 @@ def test_two_shard_writers_and_a_reader_share_one_lake(prefect_harness, many_fee
     assert sum(new for _, new in runs) == expected
     assert statuses == [("ok", FEEDS)]
     assert fetches == (FEEDS, FEEDS)
+
+
+def test_dashboard_reads_the_lake_named_by_mediawatch_storage(tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    try:
+        from dashboard_fixtures import build_db
+    except ImportError:
+        from tests.dashboard_fixtures import build_db
+
+    spec = _spec(tmp_path)
+    fixture = build_db(spec)  # the dashboard tests' database, written into a lake
+    monkeypatch.delenv("MEDIAWATCH_DB", raising=False)
+    monkeypatch.setenv("MEDIAWATCH_STORAGE", spec)
+    at = AppTest.from_file(str(REPO / "dashboard" / "app.py"), default_timeout=30).run()
+    assert not at.exception and not at.error
+    assert at.get("vega_lite_chart")  # charts drawn from the lake's views
+    assert f"{len(fixture.articles):,} articles" in " ".join(c.value for c in at.caption)
