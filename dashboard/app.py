@@ -18,7 +18,7 @@ import streamlit as st
 from dashboard import filters as fl
 from dashboard import queries, views_articles, views_overview, views_sources, views_topics
 from dashboard.ui import DataUnavailable, Loader, ViewContext
-from mediawatch import store
+from mediawatch import lake, store
 from mediawatch.config import load_settings
 from mediawatch.seeds import SeedError, load_events
 
@@ -27,6 +27,7 @@ st.set_page_config(page_title="mediawatch · peace-talks coverage", layout="wide
 
 SETTINGS = load_settings()
 DB_PATH = SETTINGS.db_path
+DB = SETTINGS.store_target  # DB_PATH, or a DuckLake spec from MEDIAWATCH_STORAGE
 VIEWS = ("Overview", "Topics", "Articles", "Sources")
 RENDER = (views_overview.render, views_topics.render, views_articles.render,
           views_sources.render)
@@ -54,6 +55,14 @@ def file_stamp(path: Path) -> str:
             stat = p.stat()
             parts.append(f"{stat.st_mtime_ns}:{stat.st_size}")
     return "|".join(parts)
+
+
+def data_stamp() -> str:
+    """Changes whenever a writer commits: the lake's snapshot id, or the file's stamp."""
+    if not lake.is_lake(DB):
+        return file_stamp(DB_PATH)
+    with store.reader(DB, wait_s=SETTINGS.lock_wait_s) as conn:
+        return lake.snapshot_stamp(conn)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -88,7 +97,7 @@ def loader(version: str) -> Loader:
     """The views' query function, bound to the current data version."""
     def run(name: str, filters: fl.Filters) -> pd.DataFrame:
         try:
-            return load(name, str(DB_PATH), version, queries.scope(name, filters))
+            return load(name, DB, version, queries.scope(name, filters))
         except store.StoreError as exc:
             raise DataUnavailable(f"{exc}. Try again in a moment.") from exc
         except duckdb.Error as exc:
@@ -103,21 +112,21 @@ def loader(version: str) -> Loader:
 st.title("Peace-talks coverage monitor")
 st.caption("How Ukrainian, Russian and English outlets cover the Russia–Ukraine peace "
            "negotiations: volume, outlets, languages and the issues at stake.")
-if not DB_PATH.exists():
-    st.info(f"No database at `{DB_PATH}` yet. {NEXT_STEP} Set `MEDIAWATCH_DB` to open another "
+if not (lake.exists(DB) if lake.is_lake(DB) else DB_PATH.exists()):
+    st.info(f"No database at `{DB}` yet. {NEXT_STEP} Set `MEDIAWATCH_DB` to open another "
             "file.", icon=":material/database:")
     st.stop()
 try:
-    state = load_state(str(DB_PATH), file_stamp(DB_PATH))
+    state = load_state(DB, data_stamp())
 except store.StoreError as exc:
     if "locked" in str(exc):  # an ingest is writing: it releases the file within seconds
         st.warning(f"Cannot read the database right now: {exc}.", icon=":material/hourglass_top:")
         st.button("Try again")
     else:
-        st.error(f"`{DB_PATH}` is not a mediawatch database ({exc}). {NEXT_STEP}")
+        st.error(f"`{DB}` is not a mediawatch database ({exc}). {NEXT_STEP}")
     st.stop()
 except duckdb.Error as exc:
-    st.error(f"`{DB_PATH}` is not a mediawatch database ({type(exc).__name__}). {NEXT_STEP}")
+    st.error(f"`{DB}` is not a mediawatch database ({type(exc).__name__}). {NEXT_STEP}")
     st.stop()
 
 if state.built_by == "demo":
@@ -126,7 +135,7 @@ if state.built_by == "demo":
             "Run `mediawatch ingest` against the real feeds for real data.",
             icon=":material/science:")
 if state.articles == 0 or state.first_day is None or state.last_day is None:
-    st.info(f"The database at `{DB_PATH}` has no articles yet. {NEXT_STEP}",
+    st.info(f"The database at `{DB}` has no articles yet. {NEXT_STEP}",
             icon=":material/inbox:")
     st.stop()
 load_ = loader(state.version)
@@ -229,5 +238,6 @@ for tab, render in zip(st.tabs(VIEWS, key="view", bind="query-params"), RENDER, 
             render(ctx)
         except DataUnavailable as exc:
             st.warning(str(exc), icon=":material/hourglass_top:")
-st.caption(f"Data: `{DB_PATH.name}` · {state.articles:,} articles from {state.first_day} to "
+DB_LABEL = DB if lake.is_lake(DB) else DB_PATH.name
+st.caption(f"Data: `{DB_LABEL}` · {state.articles:,} articles from {state.first_day} to "
            f"{state.last_day} (UTC) · read-only, refreshed when new data lands.")
