@@ -45,7 +45,8 @@ def test_prefect_yaml_shard_deployments_cover_each_shard_once():
     for deployment in shards:
         assert deployment["entrypoint"] == "flows/ingest.py:ingest"
         assert deployment["work_pool"]["name"] == "mediawatch"  # one pool, N workers
-        assert deployment["schedules"] and deployment["paused"] is True
+        [schedule] = deployment["schedules"]
+        assert schedule["interval"] == 900 and schedule["active"] is False  # opt-in topology
         inspect.signature(ingest.fn).bind(**deployment["parameters"])  # the flow takes them
 
 
