@@ -15,7 +15,9 @@ DEMO_PORT = 8931
 
 
 def build_demo(db: str | None = None, port: int = DEMO_PORT) -> dict[str, int]:
-    """Serve ``seeds/sample/feeds`` on 127.0.0.1, run the ingest flow on it, mark the DB as demo."""
+    """Serve ``seeds/sample/feeds`` on 127.0.0.1, run the ingest flow on it, mark the DB as demo,
+    and detect topic spikes over the whole sample (so the dashboard can mark them)."""
+    from flows.alerts import detect_spikes
     from flows.ingest import ingest
 
     settings = load_settings().with_db(db)
@@ -28,4 +30,5 @@ def build_demo(db: str | None = None, port: int = DEMO_PORT) -> dict[str, int]:
         )
     with store.writer(settings.store_target, wait_s=settings.lock_wait_s) as conn:
         store.set_meta(conn, "built_by", "demo")
+    detect_spikes(db=settings.store_target, all_days=True)
     return summary
