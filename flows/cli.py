@@ -90,13 +90,11 @@ def _run(args: argparse.Namespace) -> int:
     apply_prefect_environment(settings)
     if args.command == "ingest":
         from flows.ingest import ingest
-        from mediawatch.seeds import load_feeds
-        from mediawatch.tagging import load_topics
+        from mediawatch.preflight import check_ingest_inputs
 
-        # Check the input files before Prefect starts: a bad row is one line on stderr, not a
+        # Before Prefect starts: a bad row or an unusable database is one line on stderr, not a
         # flow-run traceback (and no Prefect server is started just to fail).
-        load_feeds(args.feeds or settings.feeds_file)
-        load_topics(settings.topics_file.read_bytes(), settings.topics_file)
+        check_ingest_inputs(settings, args.feeds)
         ingest(
             feeds_file=args.feeds, db=settings.store_target, due_only=args.due_only,
             shard=args.shard, shards=args.shards,
@@ -112,8 +110,14 @@ def _run(args: argparse.Namespace) -> int:
         return _wait(_dashboard_process(settings.store_target, args.port))
     if args.command == "retag":
         from flows.retag import retag
+        from mediawatch.preflight import check_store
 
-        retag(db=settings.store_target)
+        check_store(settings)
+        impact = retag(db=settings.store_target)
+        for topic, change in impact.items():
+            print(f"mediawatch retag: {topic}: +{change['added']} / -{change['removed']}")
+        if not impact:
+            print("mediawatch retag: no tag changed")
         return 0
     if args.command == "alerts":
         from datetime import date
