@@ -45,8 +45,17 @@ def prefect_api(settings: Settings, port: int = SERVER_PORT) -> Iterator[str]:
     settings.prefect_home.mkdir(parents=True, exist_ok=True)
     api_url = f"http://127.0.0.1:{port}/api"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
-         "--port", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "prefect",
+            "server",
+            "start",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
         env={**os.environ, "PREFECT_HOME": str(settings.prefect_home)},
         stdin=subprocess.DEVNULL,
     )

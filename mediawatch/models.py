@@ -97,6 +97,8 @@ class FeedOutcome:
     feed: Feed
     fetch: FetchResult
     articles: list[Article] = field(default_factory=list)
-    tags: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # article_id -> topic -> terms
+    tags: dict[str, dict[str, list[str]]] = field(
+        default_factory=dict
+    )  # article_id -> topic -> terms
     items_seen: int = 0
     error: str | None = None  # fetch or parse error, if any

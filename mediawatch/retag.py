@@ -68,7 +68,9 @@ def retag_database(
                 }
             )
             with store.transaction(conn):
-                for topic, added, removed in conn.execute(load_sql("store/retag_impact")).fetchall():
+                for topic, added, removed in conn.execute(
+                    load_sql("store/retag_impact")
+                ).fetchall():
                     report.added[topic] += added
                     report.removed[topic] += removed
                 conn.execute(load_sql("store/retag_replace"), {"rules_version": rules.version})

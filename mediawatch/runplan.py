@@ -43,7 +43,9 @@ def deferred_result(feed: Feed, state: FeedState | None, now: datetime) -> Fetch
     until = state.retry_after_until if state else None
     when = until.isoformat(timespec="seconds") if until else "later"
     return FetchResult(
-        feed_url=feed.url, status="deferred", error=f"deferred: server asked to wait until {when}",
+        feed_url=feed.url,
+        status="deferred",
+        error=f"deferred: server asked to wait until {when}",
         started_at=now,
     )
 

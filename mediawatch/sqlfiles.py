@@ -10,7 +10,7 @@ from mediawatch.config import SQL_DIR
 
 @cache
 def load_sql(name: str, sql_dir: Path = SQL_DIR) -> str:
-    """Return the text of ``sql/<name>.sql`` (``name`` may contain a sub-folder, e.g. ``store/x``)."""
+    """Return the text of ``sql/<name>.sql``; ``name`` may hold a sub-folder (``store/x``)."""
     path = sql_dir / f"{name}.sql"
     if not path.is_file():
         raise FileNotFoundError(f"no SQL file named {name!r} (looked for {path})")

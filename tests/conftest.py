@@ -37,7 +37,9 @@ def prefect_harness() -> Iterator[None]:
 def shared_dir() -> Path:
     """../shared beside the repository (CI has it; a user's clone may not)."""
     if not SHARED.is_dir():
-        pytest.skip(f"{SHARED} is absent: the shared fixtures are only on developer and CI machines")
+        pytest.skip(
+            f"{SHARED} is absent: the shared fixtures are only on developer and CI machines"
+        )
     return SHARED
 
 

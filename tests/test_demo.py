@@ -27,7 +27,9 @@ def test_demo_builds_the_promised_database_and_a_rerun_adds_nothing(prefect_harn
     assert set(langs) >= {"uk", "ru", "en"}
     assert days >= 45
     assert _one(db_path, "select value from meta where key = 'built_by'") == ("demo",)
-    tagged = _one(db_path, "select count(distinct topic), count(distinct article_id) from article_topics")
+    tagged = _one(
+        db_path, "select count(distinct topic), count(distinct article_id) from article_topics"
+    )
     assert tagged[0] == 5 and tagged[1] > 100
 
     second = build_demo(str(db_path))

@@ -45,9 +45,15 @@ def test_ingest_stores_good_feeds_and_records_broken_ones(prefect_harness, serve
     assert _query(db_path, "select count(*) from articles") == [(6,)]
     health = dict(_query(db_path, "select outlet, last_status from feed_health"))
     assert health == {
-        "Test UA": "ok", "Test EN": "ok", "Test RU": "ok", "Broken": "error", "HTML page": "error",
+        "Test UA": "ok",
+        "Test EN": "ok",
+        "Test RU": "ok",
+        "Broken": "error",
+        "HTML page": "error",
     }
-    errors = dict(_query(db_path, "select outlet, last_error from feed_health where last_error is not null"))
+    errors = dict(
+        _query(db_path, "select outlet, last_error from feed_health where last_error is not null")
+    )
     assert "404" in errors["Broken"]
     assert "not a feed" in errors["HTML page"]
     # tracking parameters and fragments are gone from the de-duplication key
@@ -66,7 +72,10 @@ def test_rerun_is_idempotent_and_uses_conditional_get(prefect_harness, served, d
     assert second["new_articles"] == 0
     assert second["not_modified"] == 3  # the file server answers If-Modified-Since with 304
     assert _query(db_path, "select count(*) from articles") == [(6,)]
-    statuses = {r[0] for r in _query(db_path, "select last_status from feed_health where outlet like 'Test%'")}
+    statuses = {
+        r[0]
+        for r in _query(db_path, "select last_status from feed_health where outlet like 'Test%'")
+    }
     assert statuses == {"not_modified"}
     assert _query(db_path, "select count(distinct run_id) from fetch_log") == [(2,)]
 
@@ -98,7 +107,17 @@ def test_duckdb_cli_reads_the_database(prefect_harness, served, db_path):
     ingest(feeds_file=str(csv), db=str(db_path))
     cli = shutil.which("duckdb") or str(Path(__file__).resolve().parents[1] / ".venv/bin/duckdb")
     out = subprocess.run(
-        [cli, "-readonly", str(db_path), "-csv", "-noheader", "-c", "select count(*) from articles"],
-        capture_output=True, text=True, check=True,
+        [
+            cli,
+            "-readonly",
+            str(db_path),
+            "-csv",
+            "-noheader",
+            "-c",
+            "select count(*) from articles",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert out.stdout.strip() == "6"

@@ -22,9 +22,18 @@ TEXTS = {
 def _articles() -> list[Article]:
     return [
         Article(
-            article_id=aid, canonical_url=f"https://example.org/{aid}", url=f"https://example.org/{aid}",
-            guid=None, feed_url=FEED.url, outlet=FEED.outlet, title=title, summary=summary,
-            lang="en", published_at=NOW, published_at_estimated=False, fetched_at=NOW,
+            article_id=aid,
+            canonical_url=f"https://example.org/{aid}",
+            url=f"https://example.org/{aid}",
+            guid=None,
+            feed_url=FEED.url,
+            outlet=FEED.outlet,
+            title=title,
+            summary=summary,
+            lang="en",
+            published_at=NOW,
+            published_at_estimated=False,
+            fetched_at=NOW,
         )
         for aid, (title, summary) in TEXTS.items()
     ]
@@ -36,7 +45,8 @@ def _db_with_stale_tags(db_path: Path) -> None:
         store.migrate(conn)
         store.sync_feeds(conn, [FEED])
         outcome = FeedOutcome(
-            feed=FEED, fetch=FetchResult(feed_url=FEED.url, status="ok", started_at=NOW),
+            feed=FEED,
+            fetch=FetchResult(feed_url=FEED.url, status="ok", started_at=NOW),
             articles=_articles(),
             tags={"a2": {"frozen_assets": ["frozen assets"]}, "a3": {"territory": ["bridge"]}},
         )
@@ -55,7 +65,9 @@ def test_retag_reports_added_and_removed_tags_and_updates_the_version(db_path: P
     assert report.added["frozen_assets"] == 0 and report.removed["frozen_assets"] == 0
     assert any("ceasefire: +1 / -0" in line for line in report.lines())
     with store.reader(db_path) as conn:
-        rows = conn.execute("select article_id, topic, rules_version from article_topics order by 1, 2").fetchall()
+        rows = conn.execute(
+            "select article_id, topic, rules_version from article_topics order by 1, 2"
+        ).fetchall()
     assert [(a, t) for a, t, _ in rows] == [("a1", "ceasefire"), ("a2", "frozen_assets")]
     assert {v for *_, v in rows} == {rules.version}
 

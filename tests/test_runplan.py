@@ -8,13 +8,22 @@ from mediawatch.models import Feed, FeedOutcome, FeedState, FetchResult
 from mediawatch.runplan import RunSummary, deferred_result, plan_run
 
 NOW = datetime(2025, 12, 1, 12, tzinfo=UTC)
-FEEDS = [Feed(url=f"https://f{i}.example/rss", outlet=f"F{i}", lang="en", country="GB") for i in range(4)]
+FEEDS = [
+    Feed(url=f"https://f{i}.example/rss", outlet=f"F{i}", lang="en", country="GB") for i in range(4)
+]
 STATES = {
     FEEDS[0].url: FeedState(feed_url=FEEDS[0].url, next_fetch_at=NOW - timedelta(minutes=1)),
-    FEEDS[1].url: FeedState(feed_url=FEEDS[1].url, next_fetch_at=NOW + timedelta(hours=5),
-                            consecutive_failures=3, failure_weight=3.0),
-    FEEDS[2].url: FeedState(feed_url=FEEDS[2].url, next_fetch_at=NOW + timedelta(hours=1),
-                            retry_after_until=NOW + timedelta(hours=1)),
+    FEEDS[1].url: FeedState(
+        feed_url=FEEDS[1].url,
+        next_fetch_at=NOW + timedelta(hours=5),
+        consecutive_failures=3,
+        failure_weight=3.0,
+    ),
+    FEEDS[2].url: FeedState(
+        feed_url=FEEDS[2].url,
+        next_fetch_at=NOW + timedelta(hours=1),
+        retry_after_until=NOW + timedelta(hours=1),
+    ),
     # FEEDS[3] is new: no state yet
 }
 
@@ -32,7 +41,9 @@ def test_a_scheduled_run_contacts_only_due_feeds():
 
 
 def test_retry_after_in_the_past_no_longer_defers():
-    states = {FEEDS[2].url: FeedState(feed_url=FEEDS[2].url, retry_after_until=NOW - timedelta(seconds=1))}
+    states = {
+        FEEDS[2].url: FeedState(feed_url=FEEDS[2].url, retry_after_until=NOW - timedelta(seconds=1))
+    }
     assert plan_run(FEEDS[2:3], states, NOW, due_only=False).fetch == FEEDS[2:3]
 
 
@@ -46,4 +57,7 @@ def test_summary_counts_each_outcome_kind():
     assert (summary.fetched, summary.not_modified, summary.deferred, summary.errors) == (1, 1, 1, 1)
     assert summary.new_articles == 2 and summary.feeds == 4
     assert summary.rows[3]["status"] == "error" and "not a feed" in summary.rows[3]["error"]
-    assert "4 feeds: 1 fetched, 1 not modified, 1 errors, 1 deferred; 2 new articles" in summary.log_line()
+    assert (
+        "4 feeds: 1 fetched, 1 not modified, 1 errors, 1 deferred; 2 new articles"
+        in summary.log_line()
+    )

@@ -19,15 +19,28 @@ FEED = Feed(url="https://example.org/rss", outlet="Example", lang="en", country=
 def _article(n: int, feed: Feed = FEED) -> Article:
     url = f"https://example.org/a/{n}"
     return Article(
-        article_id=f"id{n:04d}", canonical_url=url, url=url, guid=None, feed_url=feed.url,
-        outlet=feed.outlet, title=f"Title {n}", summary="", lang="en",
-        published_at=NOW - timedelta(hours=n), published_at_estimated=False, fetched_at=NOW,
+        article_id=f"id{n:04d}",
+        canonical_url=url,
+        url=url,
+        guid=None,
+        feed_url=feed.url,
+        outlet=feed.outlet,
+        title=f"Title {n}",
+        summary="",
+        lang="en",
+        published_at=NOW - timedelta(hours=n),
+        published_at_estimated=False,
+        fetched_at=NOW,
     )
 
 
 def _outcome(articles: list[Article], feed: Feed = FEED, **tags) -> FeedOutcome:
-    result = FetchResult(feed_url=feed.url, status="ok", http_status=200, etag='"v1"', started_at=NOW)
-    return FeedOutcome(feed=feed, fetch=result, articles=articles, items_seen=len(articles), tags=tags)
+    result = FetchResult(
+        feed_url=feed.url, status="ok", http_status=200, etag='"v1"', started_at=NOW
+    )
+    return FeedOutcome(
+        feed=feed, fetch=result, articles=articles, items_seen=len(articles), tags=tags
+    )
 
 
 @pytest.fixture
@@ -42,7 +55,10 @@ def conn(db_path: Path):
 def test_migrate_is_idempotent_and_records_the_version(conn):
     version = store.migrate(conn)
     assert store.migrate(conn) == version == store.latest_version()
-    views = {r[0] for r in conn.execute("select view_name from duckdb_views() where not internal").fetchall()}
+    views = {
+        r[0]
+        for r in conn.execute("select view_name from duckdb_views() where not internal").fetchall()
+    }
     assert {"articles", "article_topics", "feed_health", "daily_coverage", "daily_topics"} <= views
 
 
@@ -61,7 +77,10 @@ def test_an_old_database_upgrades_in_place(db_path: Path):
 def test_write_stores_each_article_once_across_batches_and_feeds(conn):
     other = Feed(url="https://mirror.example/rss", outlet="Mirror", lang="en", country="US")
     store.sync_feeds(conn, [other])
-    batch = [_outcome([_article(1), _article(2), _article(2)]), _outcome([_article(2, other)], other)]
+    batch = [
+        _outcome([_article(1), _article(2), _article(2)]),
+        _outcome([_article(2, other)], other),
+    ]
     counts = writes.write_outcomes(conn, batch, {}, run_id="r1", rules_version="v", now=NOW)
     assert counts == {FEED.url: 2}
     again = writes.write_outcomes(
@@ -69,18 +88,23 @@ def test_write_stores_each_article_once_across_batches_and_feeds(conn):
     )
     assert again == {FEED.url: 1}
     assert conn.execute("select count(*) from articles").fetchone() == (3,)
-    log = conn.execute("select run_id, items_seen, items_new from fetch_log order by run_id, feed_url").fetchall()
+    log = conn.execute(
+        "select run_id, items_seen, items_new from fetch_log order by run_id, feed_url"
+    ).fetchall()
     assert log == [("r1", 3, 2), ("r1", 1, 0), ("r2", 2, 1)]
 
 
 def test_tags_land_with_their_articles_and_validators_are_kept(conn):
     outcome = _outcome([_article(1)], id0001={"ceasefire": ["truce"]})
     writes.write_outcomes(conn, [outcome], {}, run_id="r1", rules_version="abc", now=NOW)
-    assert conn.execute("select topic, matched_terms, rules_version from article_topics").fetchall() == [
-        ("ceasefire", ["truce"], "abc")
-    ]
-    assert conn.execute("select etag, last_status from feeds where feed_url = ?", [FEED.url]).fetchone() == (
-        '"v1"', "ok",
+    assert conn.execute(
+        "select topic, matched_terms, rules_version from article_topics"
+    ).fetchall() == [("ceasefire", ["truce"], "abc")]
+    assert conn.execute(
+        "select etag, last_status from feeds where feed_url = ?", [FEED.url]
+    ).fetchone() == (
+        '"v1"',
+        "ok",
     )
 
 
@@ -94,7 +118,9 @@ def test_a_batch_that_fails_midway_writes_nothing(conn, monkeypatch):
 
     monkeypatch.setattr(writes, "load_sql", failing_after_articles)
     with pytest.raises(RuntimeError):
-        writes.write_outcomes(conn, [_outcome([_article(1)])], {}, run_id="r1", rules_version="v", now=NOW)
+        writes.write_outcomes(
+            conn, [_outcome([_article(1)])], {}, run_id="r1", rules_version="v", now=NOW
+        )
     assert conn.execute("select count(*) from articles").fetchone() == (0,)
 
 
