@@ -39,7 +39,8 @@ def test_real_feeds_cover_30_outlets_in_three_languages() -> None:
         assert len({f.outlet for f in feeds if f.lang == lang}) >= 8
     assert {"TASS", "RIA Novosti"} <= {feed.outlet for feed in feeds}
     assert all(feed.url.startswith("https://") for feed in feeds)
-    assert all(feed.kind == "rss" and feed.poll_minutes > 0 for feed in feeds)
+    assert all(feed.poll_minutes > 0 for feed in feeds)
+    assert {feed.kind for feed in feeds} == {"rss", "sitemap"}  # news sitemaps too (issue 7)
 
 
 def test_real_events_load_sorted_with_the_peace_talks() -> None:
