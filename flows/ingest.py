@@ -5,10 +5,8 @@ Thin orchestration only: every step is one call into ``mediawatch``.
 
 from __future__ import annotations
 
-import time
 import uuid
 from collections import deque
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,8 +18,9 @@ from prefect.futures import PrefectFuture
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from mediawatch import pipeline, runplan, seeds, store, writes
-from mediawatch.config import HttpLimits, Settings, load_settings
-from mediawatch.fetch import fetch_feed, make_client
+from mediawatch.config import Settings, load_settings
+from mediawatch.fetch import make_client
+from mediawatch.fetch_many import Fetched, FetchTarget, fetch_many, fetch_target, target_for
 from mediawatch.models import Feed, FeedOutcome, FeedState, FetchResult
 from mediawatch.tagging import Rules
 
@@ -30,41 +29,58 @@ LOOKAHEAD = 2  # batches being processed (on every core) while the flow stores a
 FETCH_AHEAD = 2  # batches being fetched at once (each by fetch_concurrency threads)
 
 
-def _fetch_one(url: str, state: FeedState | None, client: httpx.Client, limits: HttpLimits,
-               feed_url: str) -> FetchResult:
-    try:
-        return fetch_feed(url, state, client, limits)
-    except Exception as exc:  # fetch_feed returns errors as data; a bug must not sink the batch
-        return FetchResult(feed_url=feed_url, status="error", error=f"fetch failed: {exc}")
+class TransientFetchError(Exception):
+    """Raised by the refetch task so Prefect retries it; carries the last attempt."""
+
+    def __init__(self, fetched: Fetched) -> None:
+        super().__init__(fetched.result.error)
+        self.fetched = fetched
 
 
 @task(name="fetch-batch", cache_policy=NO_CACHE, log_prints=False)
 def fetch_batch_task(
-    targets: list[tuple[str, FeedState | None, str]],
-    client: httpx.Client,
-    settings: Settings,
-) -> list[FetchResult]:
-    """Fetch a batch of feeds at once over the run's one client; retry transient failures only.
+    targets: list[FetchTarget], client: httpx.Client, settings: Settings
+) -> list[Fetched]:
+    """First attempt at a batch of feeds, concurrently over the run's one client.
 
     One task per batch, not per feed: a task costs ~5 ms of CPU in the flow and the API server,
-    a client ~30 ms (TLS context), both more than fetching a feed over a kept-alive connection.
+    more than fetching a feed over a kept-alive connection. Transient failures are retried by
+    ``refetch_task``, one Prefect task (with Prefect's retries) per failing feed.
     """
-    limits = settings.http
+    return fetch_many(targets, client, settings.http, concurrency=settings.fetch_concurrency)
 
-    def one(i: int) -> FetchResult:
-        url, state, feed_url = targets[i]
-        return _fetch_one(url, state, client, limits, feed_url)
 
-    with ThreadPoolExecutor(max_workers=max(settings.fetch_concurrency, 1)) as threads:
-        results = list(threads.map(one, range(len(targets))))
-        for _ in range(settings.fetch_retries):
-            again = [i for i, result in enumerate(results) if result.transient]
-            if not again:
-                break
-            time.sleep(settings.fetch_retry_delay_s)
-            for i, result in zip(again, threads.map(one, again), strict=True):
-                results[i] = result
-    return results
+@task(name="refetch-feed", cache_policy=NO_CACHE, log_prints=False)
+def refetch_task(target: FetchTarget, client: httpx.Client, settings: Settings) -> Fetched:
+    """Fetch one feed again; raise on a transient error so Prefect's retries apply."""
+    fetched = fetch_target(target, client, settings.http)
+    if fetched.transient:
+        raise TransientFetchError(fetched)
+    return fetched
+
+
+def _retry_transient(
+    fetched: list[Fetched], targets: list[FetchTarget], client: httpx.Client, settings: Settings
+) -> list[Fetched]:
+    """Replace transient failures by the outcome of their Prefect-retried refetch."""
+    if settings.fetch_retries <= 0 or not any(f.transient for f in fetched):
+        return fetched
+    refetch = refetch_task.with_options(
+        retries=settings.fetch_retries - 1, retry_delay_seconds=settings.fetch_retry_delay_s
+    )
+    futures = {
+        i: refetch.submit(targets[i], client, settings)
+        for i, f in enumerate(fetched)
+        if f.transient
+    }
+    out = list(fetched)
+    for i, future in futures.items():
+        value = future.result(raise_on_failure=False)
+        if isinstance(value, TransientFetchError):
+            out[i] = value.fetched
+        elif isinstance(value, Fetched):
+            out[i] = value
+    return out
 
 
 @task(name="store-batch", cache_policy=NO_CACHE)
@@ -87,12 +103,15 @@ def store_batch_task(
     return [(o, counts.get(o.feed.url, 0)) for o in outcomes]
 
 
-def _results_of(feeds: list[Feed], future: PrefectFuture) -> list[FetchResult]:
-    """The fetch results of a finished batch task (an error per feed if the task failed)."""
+def _results_of(targets: list[FetchTarget], future: PrefectFuture) -> list[Fetched]:
+    """The results of a finished batch task (an error per feed if the task itself failed)."""
     value = future.result(raise_on_failure=False)
     if isinstance(value, BaseException):
-        return [FetchResult(feed_url=f.url, status="error", error=f"fetch failed: {value}")
-                for f in feeds]
+        error = f"fetch failed: {value}"
+        return [
+            Fetched(t.feed, FetchResult(feed_url=t.feed.url, status="error", error=error))
+            for t in targets
+        ]
     return value
 
 
@@ -113,11 +132,13 @@ def ingest(
     shards: int = 1,
     base_url: str | None = None,
     run_kind: str = "ingest",
+    detect_spikes_after: bool = False,
 ) -> dict[str, int]:
     """Poll the feeds listed in ``feeds_file`` and store new articles in the DuckDB file ``db``.
 
     ``due_only`` applies the per-feed schedule (the scheduled deployment); a manual run fetches
     every listed feed. ``shard``/``shards`` split the feed list by a stable hash of the URL.
+    ``detect_spikes_after`` runs the ``detect-spikes`` flow on the fresh data when done.
     """
     logger = get_run_logger()
     settings = load_settings().with_db(db)
@@ -144,7 +165,7 @@ def ingest(
     chunks = deque(
         plan.fetch[i : i + FEEDS_PER_BATCH] for i in range(0, len(plan.fetch), FEEDS_PER_BATCH)
     )
-    fetching: deque[tuple[list[Feed], PrefectFuture]] = deque()
+    fetching: deque[tuple[list[FetchTarget], PrefectFuture]] = deque()
     with (
         make_client(settings.http) as client,
         # a run of more than one batch starts the worker processes now, while it fetches
@@ -153,20 +174,21 @@ def ingest(
 
         def fetch_next() -> None:
             if chunks:
-                chunk = chunks.popleft()
-                targets = [(_fetch_url(f, states), states.get(f.url), f.url) for f in chunk]
-                fetching.append((chunk, fetch_batch_task.submit(targets, client, settings)))
+                targets = [target_for(f, states.get(f.url)) for f in chunks.popleft()]
+                fetching.append((targets, fetch_batch_task.submit(targets, client, settings)))
 
         for _ in range(FETCH_AHEAD):
             fetch_next()
         pending: deque[tuple[pipeline.Batch, datetime]] = deque()
         while fetching:
-            chunk, future = fetching.popleft()
+            targets, future = fetching.popleft()
             fetch_next()
-            fetched_at = datetime.now(UTC)
-            pairs = list(zip(chunk, _results_of(chunk, future), strict=True))
+            fetched = _retry_transient(_results_of(targets, future), targets, client, settings)
             del future  # the bodies live on only in the batch being processed
-            pending.append((processor.submit(pairs, fetched_at), fetched_at))
+            fetched_at = datetime.now(UTC)
+            pairs = [(f.feed, f.result) for f in fetched]
+            children = {f.feed.url: f.children for f in fetched if f.children}
+            pending.append((processor.submit(pairs, fetched_at, children=children), fetched_at))
             if len(pending) > LOOKAHEAD:
                 stored(pending.popleft())
         while pending:
@@ -181,6 +203,10 @@ def ingest(
         key="ingest-summary", table=summary.rows, description=summary.log_line()
     )
     logger.info(summary.log_line())
+    if detect_spikes_after:
+        from flows.alerts import detect_spikes
+
+        detect_spikes(db=settings.store_target)
     return {
         "feeds": summary.feeds,
         "fetched": summary.fetched,
@@ -189,8 +215,3 @@ def ingest(
         "errors": summary.errors,
         "deferred": summary.deferred,
     }
-
-
-def _fetch_url(feed: Feed, states: dict[str, FeedState]) -> str:
-    state = states.get(feed.url)
-    return (state.redirected_to if state and state.redirected_to else None) or feed.url

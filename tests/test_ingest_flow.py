@@ -121,3 +121,86 @@ def test_duckdb_cli_reads_the_database(prefect_harness, served, db_path):
         check=True,
     )
     assert out.stdout.strip() == "6"
+
+
+def _write_sitemaps(folder: Path, base: str) -> None:
+    """A sitemap index pointing at one fresh child sitemap with two news articles."""
+    from datetime import UTC, datetime
+
+    today = datetime.now(UTC).date().isoformat()
+    (folder / "index.xml").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"<sitemap><loc>{base}/news.xml</loc><lastmod>{today}</lastmod></sitemap>"
+        "</sitemapindex>\n"
+    )
+    urls = "".join(
+        f"<url><loc>https://news.example.ua/articles/{n}</loc><news:news><news:publication>"
+        "<news:name>Example</news:name><news:language>uk</news:language></news:publication>"
+        f"<news:publication_date>{today}T0{n}:00:00+02:00</news:publication_date>"
+        f"<news:title>{title}</news:title></news:news></url>"
+        for n, title in ((1, "Перемовини в Женеві: гарантії безпеки"), (2, "Обмін полоненими"))
+    )
+    (folder / "news.xml").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+        'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">'
+        f"{urls}</urlset>\n"
+    )
+
+
+def test_a_sitemap_index_is_followed_to_its_children(prefect_harness, tmp_path, db_path):
+    from flows.ingest import ingest
+
+    folder = tmp_path / "site"
+    folder.mkdir()
+    with serve_directory(folder) as base:
+        _write_sitemaps(folder, base)
+        csv = tmp_path / "feeds.csv"
+        csv.write_text(f"outlet,url,lang,country,kind\nExample,{base}/index.xml,uk,UA,sitemap\n")
+        summary = ingest(feeds_file=str(csv), db=str(db_path))
+
+    assert summary["errors"] == 0 and summary["new_articles"] == 2
+    rows = _query(db_path, "select title, lang from articles order by url")
+    assert rows == [("Перемовини в Женеві: гарантії безпеки", "uk"), ("Обмін полоненими", "uk")]
+    assert _query(db_path, "select kind, last_status from feed_health") == [("sitemap", "ok")]
+
+
+def test_a_transient_failure_is_retried_by_prefect(prefect_harness, tmp_path, db_path, monkeypatch):
+    import http.server
+    import threading
+
+    from flows.ingest import ingest
+
+    monkeypatch.setenv("MEDIAWATCH_FETCH_RETRIES", "2")
+    body = (FLOW_FIXTURES / "uk_news.xml").read_bytes()
+    hits: list[int] = []
+
+    class FlakyOnce(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - stdlib name
+            hits.append(1)
+            if len(hits) == 1:
+                self.send_error(503)
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rss+xml")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), FlakyOnce)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        csv = tmp_path / "feeds.csv"
+        url = f"http://127.0.0.1:{server.server_address[1]}/rss"
+        csv.write_text(f"outlet,url,lang,country\nFlaky,{url},uk,UA\n")
+        summary = ingest(feeds_file=str(csv), db=str(db_path))
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    assert len(hits) == 2  # a 503, then the Prefect retry succeeded
+    assert summary["fetched"] == 1 and summary["errors"] == 0 and summary["new_articles"] == 3

@@ -50,15 +50,18 @@ def test_prefect_yaml_shard_deployments_cover_each_shard_once():
         inspect.signature(ingest.fn).bind(**deployment["parameters"])  # the flow takes them
 
 
-def test_prefect_yaml_runs_spike_alerts_after_ingest():
+def test_every_scheduled_ingest_runs_spike_alerts_after_it():
     from flows.alerts import detect_spikes
+    from flows.deployments import deployments
 
     [alerts] = [d for d in _deployments() if d["name"] == "detect-spikes"]
     assert alerts["entrypoint"] == "flows/alerts.py:detect_spikes"
-    [trigger] = alerts["triggers"]
-    assert trigger["expect"] == ["prefect.flow-run.Completed"]
-    assert trigger["match_related"]["prefect.resource.name"] == "ingest"
     inspect.signature(detect_spikes.fn).bind(**alerts["parameters"])
+    scheduled = [d for d in _deployments() if d["entrypoint"] == "flows/ingest.py:ingest"]
+    assert scheduled and all(d["parameters"]["detect_spikes_after"] for d in scheduled)
+    served = {d.name: d for d in deployments()}
+    assert served["ingest"].parameters["detect_spikes_after"] is True
+    assert "detect-spikes" in served
 
 
 MIRRORS = 3  # extra copies of each good fixture feed: same articles under other feed URLs
