@@ -9,6 +9,7 @@ the same language within the time window are one story when their titles overlap
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ SPAN = timedelta(hours=36)  # most a story's articles may lie after its first on
 _SPEAKER = re.compile(r"^\W*([^\W\d][^:]{0,30}):\s")
 MAX_POSTING = 500  # candidate lookup skips tokens this common in the window
 MAX_CANDIDATES = 64  # most docs scored per new doc
+MIN_TITLE_JACCARD = min(TITLE_JACCARD, SHORT_JACCARD, SUMMARY_TITLE_FLOOR)  # any match has this
 WINDOW = timedelta(hours=24)  # most apart two articles of one story may be, by similarity
 
 STOPWORDS = frozenset(
@@ -169,14 +171,23 @@ class WindowIndex:
         self.story[doc.article_id] = story_id
         first = self.first.get(story_id)
         self.first[story_id] = doc.published_at if first is None else min(first, doc.published_at)
-        for token in doc.title_tokens | doc.summary_tokens:
+        for token in doc.title_tokens:  # every rule needs shared title tokens (see best_match)
             self._postings.setdefault((doc.lang, token), []).append(index)
 
     def best_match(self, doc: Doc) -> tuple[Doc, float] | None:
         """The most similar indexed doc that is the same story as ``doc``, or None."""
+        # Prefix filter (set-similarity joins): every rule of ``score`` needs title Jaccard
+        # >= MIN_TITLE_JACCARD, so a match shares at least ``need`` of this doc's title tokens,
+        # and hence at least one of its ``len - need + 1`` rarest ones. Only those are probed.
+        toks = doc.title_tokens
+        if not toks:
+            return None
+        need = max(1, math.ceil(MIN_TITLE_JACCARD * len(toks) - 1e-9))
+        postings = sorted((self._postings.get((doc.lang, token), ()) for token in toks), key=len)[
+            : len(toks) - need + 1
+        ]
         shared: Counter[int] = Counter()
-        for token in doc.title_tokens | doc.summary_tokens:
-            posting = self._postings.get((doc.lang, token), ())
+        for posting in postings:
             if len(posting) <= MAX_POSTING:  # a token in that many articles identifies nothing
                 shared.update(posting)
         best: tuple[Doc, float] | None = None
