@@ -12,7 +12,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import compress
+from itertools import chain, compress
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,8 @@ __all__ = ["LANGS", "Rules", "TopicSpec", "TopicsError", "load_topics"]
 
 MAX_GAP = 2  # words of a phrase may have up to this many other words between them
 BREAK = -1  # pseudo word id of clause punctuation: phrases do not span it
-CACHE_LIMIT = 400_000  # distinct tokens remembered before the cache is reset
+CACHE_LIMIT = 400_000  # distinct tokens (and chunks) remembered before the caches are reset
+GATE = 3  # letters of a word checked before it is lemmatised (see Rules._gate)
 
 # Function words never anchor a phrase ("from nato" is looked up by "nato").
 _FUNCTION_WORDS = frozenset(
@@ -48,6 +49,17 @@ def _pymorphy3() -> Keys:
             return [english.stemWord(word.removesuffix("'s"))]
         return list(dict.fromkeys(p.normal_form for p in analysers[lang].parse(word)))
 
+    def forms(lemma: str, lang: str) -> set[str]:
+        """Every dictionary form of every paradigm ``lemma`` is in (so every word that may
+        have it as a lemma), spelled also as the analyser's substitutions allow (г for ґ)."""
+        analyser = analysers[lang]
+        out = {lemma, *(f.word for p in analyser.parse(lemma) for f in p.lexeme)}
+        for written, substitutes in analyser.char_substitutes.items():  # {b"г": [(.., "ґ")]}
+            for _, dst in substitutes:  # the analyser reads "г" in a text as "ґ" too
+                out |= {f.replace(dst, written.decode()) for f in out if dst in f}
+        return out
+
+    keys.forms = forms  # type: ignore[attr-defined]
     return keys
 
 
@@ -194,6 +206,7 @@ class Rules:
         self._prefixes: list[tuple[str, int]] = []
         self._word_ids: dict[tuple[str, str, str], int] = {}
         self._cache: dict[str, tuple[int, ...]] = {}  # token -> word-pattern ids
+        self._chunks: dict[str, tuple[tuple[int, ...], ...]] = {}  # chunk -> ids per token
         # lang -> first word id of a term -> the terms starting with it
         # lang -> anchor word id -> terms containing it; a text is only checked against
         # terms whose anchor (their least common word) it contains
@@ -201,7 +214,7 @@ class Rules:
         self._sets: dict[tuple[str, tuple[str, ...]], _PhraseSet] = {}
         self._simple: set[_Term] = set()  # terms that match by mere presence
         self._anchors: set[int] = set()  # word ids that anchor some term
-        self._starters: set[str] = set()  # cached tokens carrying such a word id
+        self._starters: set[str] = set()  # cached chunks with a token carrying such a word id
         # words of context and veto lists are common background (Russia, Ukraine, ...):
         # a term is better anchored on another of its words
         self._background = {
@@ -214,6 +227,7 @@ class Rules:
         for topic in topics:
             for lang, spec in topic.langs.items():
                 self._compile(topic.name, lang, spec)
+        self._gate()
 
     @classmethod
     def load(cls, path: Path | None = None, morph: str = DEFAULT_MORPH) -> Rules:
@@ -281,40 +295,104 @@ class Rules:
         return ranked[0][1]
 
     # -- matching ------------------------------------------------------------------------
+    def _gate(self) -> None:
+        """Per language, the first letters any word lemmatised to an index key can start with.
+
+        The backend is slow on unseen words (pymorphy3: ~60 us), and most words of a text
+        cannot be part of any term: they are only analysed when their first ``GATE`` letters
+        are those of some form of some term word. Backends that cannot list forms analyse all.
+        """
+        forms = getattr(self._keys, "forms", None)
+        self._gates: dict[str, frozenset[str] | None] = {}
+        for lang, index in self._index.items():
+            if forms is None or lang == "en":  # the English stemmer is cheap: no gate
+                self._gates[lang] = None
+                continue
+            heads = {f[:GATE] for k in index for f in forms(k, lang)}
+            self._gates[lang] = frozenset(heads)
+        by_head: dict[str, list[tuple[str, int]]] = {}  # prefixes have >= 3 letters
+        for prefix, wid in self._prefixes:
+            by_head.setdefault(prefix[:3], []).append((prefix, wid))
+        self._prefix_heads = {h: tuple(v) for h, v in by_head.items()}
+
     def _resolve(self, token: str) -> tuple[int, ...]:
         """Word-pattern ids a token satisfies (computed once per distinct token)."""
         if not token[0].isalnum():
             return (BREAK,)
         ids: set[int] = set()
         cyrillic = "а" <= token[0] <= "я" or token[0] in "іїєґ"
+        head = token[:GATE]
         for lang in ("uk", "ru") if cyrillic else ("en", "uk", "ru"):
             index = self._index[lang]
-            for k in (token, *self._keys(token, lang)) if index else ():
-                ids.update(index.get(k, ()))
-        ids.update(wid for prefix, wid in self._prefixes if token.startswith(prefix))
-        if not self._anchors.isdisjoint(ids):
-            self._starters.add(token)
+            if not index:
+                continue
+            gate = self._gates[lang]
+            if gate is None or head in gate:
+                for k in (token, *self._keys(token, lang)):
+                    ids.update(index.get(k, ()))
+            else:  # no form of an index word starts so: only the written form may match
+                ids.update(index.get(token, ()))
+        for prefix, wid in self._prefix_heads.get(token[:3], ()):
+            if token.startswith(prefix):
+                ids.add(wid)
         return tuple(sorted(ids))
 
-    def _occurrences(self, text: str) -> Occ:
-        """Positions of every word pattern (and clause break) in the text."""
-        tokens = TOKEN_OR_BREAK_RE.findall(text)
+    def _chunk(self, chunk: str) -> tuple[tuple[int, ...], ...]:
+        """Per token of a whitespace-free chunk, its word-pattern ids (tokens cached)."""
+        if chunk == "-":  # a spaced dash is a clause break (see _occurrences for edge cases)
+            return ((BREAK,),)
         cache = self._cache
-        ids_at = list(map(cache.get, tokens))  # C-level look-ups; None = never seen
-        if None in ids_at:
-            if len(cache) + len(ids_at) > CACHE_LIMIT:
+        out = []
+        for token in TOKEN_OR_BREAK_RE.findall(chunk):
+            ids = cache.get(token)
+            if ids is None:
+                ids = cache[token] = self._resolve(token)
+            out.append(ids)
+        if not self._anchors.isdisjoint(chain.from_iterable(out)):
+            self._starters.add(chunk)
+        return tuple(out)
+
+    def _occurrences(self, text: str) -> Occ:
+        """Positions of every word pattern (and clause break) in the text.
+
+        Tokens never contain whitespace, so the text is split on it and each distinct chunk
+        ("війни,", "(нато)") is tokenised and resolved once; a text then costs a
+        ``str.split`` and dict look-ups.
+        """
+        chunks = text.split()
+        cache = self._chunks
+        per_chunk = list(map(cache.get, chunks))  # C-level look-ups; None = never seen
+        if None in per_chunk:
+            if len(cache) + len(per_chunk) > CACHE_LIMIT:
                 cache.clear()
+                self._cache.clear()
                 self._starters.clear()
-            for pos in [i for i, ids in enumerate(ids_at) if ids is None]:
-                ids_at[pos] = cache.get(tokens[pos]) or cache.setdefault(
-                    tokens[pos], self._resolve(tokens[pos]))
-        if self._starters.isdisjoint(tokens):  # no term can match: skip positions
+            for pos in [i for i, ids in enumerate(per_chunk) if ids is None]:
+                ids = cache.get(chunks[pos])
+                if ids is None:
+                    ids = cache[chunks[pos]] = self._chunk(chunks[pos])
+                per_chunk[pos] = ids
+        if self._starters.isdisjoint(chunks):  # no term can match: skip positions
             return {}
+        if "-" in chunks and not self._plain_dashes(chunks):
+            tokens = TOKEN_OR_BREAK_RE.findall(text)
+            ids_at = [self._cache.get(t) or self._resolve(t) for t in tokens]
+        else:
+            ids_at = list(chain.from_iterable(per_chunk))
         occ: Occ = {}
         for pos in compress(range(len(ids_at)), ids_at):  # empty tuples are skipped
             for wid in ids_at[pos]:
                 occ.setdefault(wid, []).append(pos)
         return occ
+
+    @staticmethod
+    def _plain_dashes(chunks: list[str]) -> bool:
+        """Whether every "-" chunk is a clause break as the tokenizer's ``\\s-\\s`` sees it:
+        whitespace on both sides, none of it taken by a neighbouring dash. Else the caller
+        tokenises the whole text."""
+        if chunks[0] == "-" or chunks[-1] == "-":
+            return False
+        return all(chunks[i - 1] != "-" for i, c in enumerate(chunks) if c == "-")
 
     def tag(self, title: str, summary: str, lang: str | None = None) -> dict[str, list[str]]:
         """Return {topic: sorted distinct matched terms as written in the yaml} for one article.
