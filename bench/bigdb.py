@@ -106,7 +106,13 @@ def build(
         if not keys:  # same columns, no primary-key index: 4x faster to fill, same scans
             for table in ("articles_raw", "article_topics_raw", "article_story_raw"):
                 conn.execute(f"create or replace table {table} as from {table} limit 0")
-        for name in ("bigdb_feeds", "bigdb_articles", "bigdb_topics", "bigdb_stories"):
+        for name in (
+            "bigdb_feeds",
+            "bigdb_articles",
+            "bigdb_feed_counts",  # the per-feed counters ingest keeps (migration 005)
+            "bigdb_topics",
+            "bigdb_stories",
+        ):
             sql = _sql(name)
             used = {k: v for k, v in params.items() if f"${k}" in sql}
             t = time.perf_counter()

@@ -28,36 +28,27 @@ select
 from article_topics_raw;
 
 -- Health and schedule of every feed, with the number of articles it contributed.
+-- articles / last_article_at are counters the writer keeps per batch (migration 005), so
+-- reading this view does not scan articles_raw.
 create or replace view feed_health as
-with counts as (
-    select feed_url, count(*) as articles, max(published_at) as last_article_at
-    from articles_raw
-    group by feed_url
-),
-
-final as (
-    select
-        f.feed_url,
-        f.outlet,
-        f.lang,
-        f.kind,
-        f.last_fetch_at,
-        f.last_status,
-        f.last_http_status,
-        f.last_error,
-        f.consecutive_failures,
-        f.last_success_at,
-        coalesce(c.articles, 0) as articles,
-        c.last_article_at,
-        f.next_fetch_at,
-        f.retry_after_until,
-        f.redirected_to,
-        f.poll_minutes
-    from feeds as f
-    left join counts as c on c.feed_url = f.feed_url
-)
-
-select * from final;
+select
+    feed_url,
+    outlet,
+    lang,
+    kind,
+    last_fetch_at,
+    last_status,
+    last_http_status,
+    last_error,
+    consecutive_failures,
+    last_success_at,
+    coalesce(articles, 0) as articles,
+    last_article_at,
+    next_fetch_at,
+    retry_after_until,
+    redirected_to,
+    poll_minutes
+from feeds;
 
 -- Articles per UTC day, outlet and language.
 create or replace view daily_coverage as

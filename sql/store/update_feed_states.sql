@@ -15,3 +15,15 @@ update feeds set
     redirected_to = coalesce(s.redirected_to, feeds.redirected_to)
 from batch_feeds as s
 where feeds.feed_url = s.feed_url;
+
+-- Per-feed counters read by the feed_health view (migration 005): add this batch's new
+-- articles (`new_articles`, staged by store/stage_new_articles) to the feeds that brought them.
+update feeds set
+    articles = coalesce(feeds.articles, 0) + n.articles,
+    last_article_at = greatest(feeds.last_article_at, n.last_article_at)
+from (
+    select feed_url, count(*) as articles, max(published_at) as last_article_at
+    from new_articles
+    group by feed_url
+) as n
+where feeds.feed_url = n.feed_url;
