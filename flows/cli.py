@@ -63,7 +63,8 @@ def _dashboard_process(target: str, port: int) -> subprocess.Popen:
     ]
     print(f"mediawatch: dashboard on http://127.0.0.1:{port} (Ctrl-C stops)", flush=True)
     key = "MEDIAWATCH_STORAGE" if target.startswith("ducklake:") else "MEDIAWATCH_DB"
-    return subprocess.Popen(cmd, env={**os.environ, key: target})
+    # its own session: a Ctrl-C in the terminal reaches `mediawatch`, which stops it in order
+    return subprocess.Popen(cmd, env={**os.environ, key: target}, start_new_session=True)
 
 
 def _wait(proc: subprocess.Popen) -> int:

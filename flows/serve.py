@@ -58,6 +58,7 @@ def prefect_api(settings: Settings, port: int = SERVER_PORT) -> Iterator[str]:
         ],
         env={**os.environ, "PREFECT_HOME": str(settings.prefect_home)},
         stdin=subprocess.DEVNULL,
+        start_new_session=True,  # Ctrl-C reaches `serve`, which stops the server after the runner
     )
     try:
         _wait_healthy(api_url, proc)
