@@ -25,7 +25,7 @@ __all__ = ["LANGS", "Rules", "TopicSpec", "TopicsError", "load_topics"]
 MAX_GAP = 2  # words of a phrase may have up to this many other words between them
 BREAK = -1  # pseudo word id of clause punctuation: phrases do not span it
 CACHE_LIMIT = 400_000  # distinct tokens (and chunks) remembered before the caches are reset
-GATE = 3  # letters of a word checked before it is lemmatised (see Rules._gate)
+GATE = 4  # letters of a word checked before it is lemmatised (see Rules._gate)
 
 # Function words never anchor a phrase ("from nato" is looked up by "nato").
 _FUNCTION_WORDS = frozenset(
