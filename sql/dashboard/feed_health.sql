@@ -3,8 +3,8 @@
 -- feed (the database's "now"), or never fetched successfully.
 with bounds as (
     select
-        coalesce($start_day, cast(max(timezone('UTC', published_at)) as date) - 29) as lo,
-        coalesce($end_day, cast(max(timezone('UTC', published_at)) as date)) as hi
+        coalesce($start_day, cast(timezone('UTC', max(published_at)) as date) - 29) as lo,
+        coalesce($end_day, cast(timezone('UTC', max(published_at)) as date)) as hi
     from articles
 ),
 
