@@ -75,36 +75,27 @@ def connect(
         delay = min(delay * 2, RETRY_MAX_DELAY_S)
 
 
-@contextmanager
-def reader(path: str | Path, *, wait_s: float = 30.0) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A short-lived read-only connection; close it quickly so the writer can get the lock."""
-    conn = connect(path, read_only=True, wait_s=wait_s)
-    try:
-        yield conn
-    finally:
-        conn.close()
+def reader(path: str | Path, *, wait_s: float = 30.0) -> duckdb.DuckDBPyConnection:
+    """A short-lived read-only connection (use it in ``with``, which closes it): close it
+    quickly so the writer can get the lock."""
+    return connect(path, read_only=True, wait_s=wait_s)
 
 
-@contextmanager
-def writer(path: str | Path, *, wait_s: float = 30.0) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A short-lived read-write connection for one batch of writes."""
-    conn = connect(path, read_only=False, wait_s=wait_s)
-    try:
-        yield conn
-    finally:
-        conn.close()
+def writer(path: str | Path, *, wait_s: float = 30.0) -> duckdb.DuckDBPyConnection:
+    """A short-lived read-write connection for one batch of writes (use it in ``with``)."""
+    return connect(path, read_only=False, wait_s=wait_s)
 
 
 @contextmanager
 def transaction(conn: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
     """Run the block in one transaction: all of it lands or none of it does."""
-    conn.execute("begin transaction")
+    conn.begin()
     try:
         yield conn
     except BaseException:
-        conn.execute("rollback")
+        conn.rollback()
         raise
-    conn.execute("commit")
+    conn.commit()
 
 
 def schema_version(conn: duckdb.DuckDBPyConnection) -> int:
