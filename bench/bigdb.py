@@ -112,6 +112,7 @@ def build(
             "bigdb_feed_counts",  # the per-feed counters ingest keeps (migration 005)
             "bigdb_topics",
             "bigdb_stories",
+            "bigdb_story_summary",  # the story summaries ingest keeps (stories_raw, migration 004)
         ):
             sql = _sql(name)
             used = {k: v for k, v in params.items() if f"${k}" in sql}

@@ -178,12 +178,13 @@ def _write(
     )
     conn.execute(load_sql("store/stories_insert"))
     merged = [(s, stories.find(s)) for s in stories.parent if stories.find(s) != s]
+    story_merges = pa.table(  # noqa: F841 - read by the SQL below
+        {
+            "old_story_id": pa.array([m[0] for m in merged], pa.string()),
+            "new_story_id": pa.array([m[1] for m in merged], pa.string()),
+        }
+    )
     if merged:
-        story_merges = pa.table(  # noqa: F841 - read by the SQL below
-            {
-                "old_story_id": pa.array([m[0] for m in merged], pa.string()),
-                "new_story_id": pa.array([m[1] for m in merged], pa.string()),
-            }
-        )
         conn.execute(load_sql("store/stories_merge"))
+    conn.execute(load_sql("store/stories_summary"))  # stories_raw rows of the touched stories
     return len(merged)

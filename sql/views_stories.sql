@@ -10,37 +10,33 @@ from articles_raw as a
 left join article_story_raw as s on s.article_id = a.article_id;
 
 -- One row per story: who reported it first, how far it travelled (outlets) and in which languages.
+-- Assigned stories come from stories_raw (kept by the writer, migration 004); an article not yet
+-- assigned is a story of its own.
 create or replace view stories as
-with members as (
-    select
-        m.story_id,
-        a.article_id,
-        a.outlet,
-        a.lang,
-        a.title,
-        a.title_is_slug,
-        a.published_at
-    from article_story as m
-    inner join articles_raw as a on a.article_id = m.article_id
-),
-
-final as (
-    select
-        story_id,
-        min(published_at) as first_seen,
-        arg_min(outlet, (published_at, article_id)) as first_outlet,
-        count(*) as articles,
-        count(distinct outlet) as outlets,
-        list_sort(list(distinct lang)) as langs,
-        -- the earliest real headline; a title made from a URL slug only when there is none
-        arg_min(title, (title_is_slug, published_at, article_id)) as title,
-        max(published_at) as last_seen,
-        list_sort(list(distinct outlet)) as outlet_list
-    from members
-    group by story_id
-)
-
-select * from final;
+select
+    story_id,
+    first_seen,
+    first_outlet,
+    articles,
+    outlets,
+    langs,
+    title,
+    last_seen,
+    outlet_list
+from stories_raw
+union all
+select
+    a.article_id as story_id,
+    a.published_at as first_seen,
+    a.outlet as first_outlet,
+    1::bigint as articles,
+    1::bigint as outlets,
+    [a.lang] as langs,
+    a.title,
+    a.published_at as last_seen,
+    [a.outlet] as outlet_list
+from articles_raw as a
+anti join article_story_raw as s on s.article_id = a.article_id;
 
 -- Per UTC day: articles published, and the distinct stories they belong to.
 create or replace view daily_stories as

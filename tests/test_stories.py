@@ -91,6 +91,29 @@ def write(conn: duckdb.DuckDBPyConnection, articles: Sequence[Article]) -> None:
     writes.write_outcomes(conn, outcomes, {}, run_id="t", rules_version="t", now=now)
 
 
+RECOMPUTED = """
+select
+    m.story_id,
+    min(a.published_at) as first_seen,
+    arg_min(a.outlet, (a.published_at, a.article_id)) as first_outlet,
+    count(*) as articles,
+    count(distinct a.outlet) as outlets,
+    list_sort(list(distinct a.lang)) as langs,
+    arg_min(a.title, (a.title_is_slug, a.published_at, a.article_id)) as title,
+    max(a.published_at) as last_seen,
+    list_sort(list(distinct a.outlet)) as outlet_list
+from article_story as m
+inner join articles_raw as a on a.article_id = m.article_id
+group by m.story_id
+"""
+
+
+def assert_summary_matches_members(conn: duckdb.DuckDBPyConnection) -> None:
+    """stories_raw, kept incrementally by the writer, equals a full re-aggregation."""
+    kept = conn.execute("select * from stories order by story_id").fetchall()
+    assert kept == conn.execute(RECOMPUTED + " order by story_id").fetchall()
+
+
 def story_of(conn: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return dict(conn.execute("select article_id, story_id from article_story").fetchall())
 
@@ -268,6 +291,7 @@ def test_translation_bridging_two_stories_merges_them(conn: duckdb.DuckDBPyConne
     )
     assert len(set(story_of(conn).values())) == 1
     assert conn.execute("select articles, outlets from stories").fetchone() == (4, 3)
+    assert_summary_matches_members(conn)
 
 
 def test_slug_titles_join_only_through_links(conn: duckdb.DuckDBPyConnection) -> None:
@@ -369,6 +393,7 @@ def test_precision_and_recall_on_labelled_pairs(capsys: pytest.CaptureFixture[st
     for day in sorted(days):
         write(db, days[day])
     results["sample"] = grouping_quality(sample, story_of(db), ids)
+    assert_summary_matches_members(db)
     # Crafted pairs: each pair alone in a fresh database (they re-use headlines on purpose).
     crafted = [p for p in pairs if p["source"] == "crafted"]
     story: dict[str, str] = {}

@@ -22,30 +22,28 @@ with matched as (
 
 hit as (
     select distinct s.story_id
-    from article_story as s
+    from article_story_raw as s
     semi join matched as m on m.article_id = s.article_id
 ),
 
--- Aggregate only the stories that were hit (the stories view would aggregate every story);
--- definitions follow the stories view (sql/views_stories.sql).
-members as (
-    select s.story_id, a.article_id, a.outlet, a.lang, a.title, a.published_at
-    from article_story as s
-    semi join hit as h on h.story_id = s.story_id
-    inner join articles as a on a.article_id = s.article_id
-),
-
+-- Summaries of the stories that were hit, kept by the writer (stories_raw, migration 004);
+-- a matched article with no story assigned (pre-002) is a story of its own.
 final as (
+    select r.story_id, r.first_seen, r.first_outlet, r.outlets, r.articles, r.langs, r.title
+    from stories_raw as r
+    semi join hit as h on h.story_id = r.story_id
+    union all
     select
-        story_id,
-        min(published_at) as first_seen,
-        arg_min(outlet, (published_at, article_id)) as first_outlet,
-        count(distinct outlet) as outlets,
-        count(*) as articles,
-        list_sort(list(distinct lang)) as langs,
-        arg_min(title, (published_at, article_id)) as title
-    from members
-    group by story_id
+        a.article_id as story_id,
+        a.published_at as first_seen,
+        a.outlet as first_outlet,
+        1::bigint as outlets,
+        1::bigint as articles,
+        [a.lang] as langs,
+        a.title
+    from matched as m
+    inner join articles as a on a.article_id = m.article_id
+    anti join article_story_raw as s on s.article_id = m.article_id
 )
 
 select * from final

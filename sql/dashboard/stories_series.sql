@@ -26,7 +26,7 @@ final as (
         count(*) as articles,
         count(distinct coalesce(s.story_id, m.article_id)) as stories
     from matched as m
-    left join article_story as s on s.article_id = m.article_id
+    left join article_story_raw as s on s.article_id = m.article_id  -- unassigned: own story
     group by all
 )
 
