@@ -58,6 +58,9 @@ def _bank() -> dict[str, list[Any]]:
     }
 
 
+STORY_SUMMARY_PARTS = 8  # story summaries are built in slices to stay under memory_limit
+
+
 def build(
     path: Path,
     articles: int,
@@ -117,7 +120,9 @@ def build(
             sql = _sql(name)
             used = {k: v for k, v in params.items() if f"${k}" in sql}
             t = time.perf_counter()
-            conn.execute(sql, used)
+            parts = STORY_SUMMARY_PARTS if "$parts" in sql else 1
+            for part in range(parts):
+                conn.execute(sql, {**used, "part": part, "parts": parts} if parts > 1 else used)
             steps[name] = time.perf_counter() - t
         conn.execute("checkpoint")
     finally:

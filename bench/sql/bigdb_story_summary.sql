@@ -1,4 +1,5 @@
 -- Story summaries (stories_raw, migration 004) of the generated assignments, as the writer keeps them.
+-- Run once per $part of $parts (by story hash): one pass over 10 M rows outgrows the memory limit.
 insert into stories_raw by name
 select
     s.story_id,
@@ -16,4 +17,5 @@ select
     max(a.published_at) as last_seen
 from article_story_raw as s
 inner join articles_raw as a on a.article_id = s.article_id
+where hash(s.story_id) % $parts = $part
 group by s.story_id;
