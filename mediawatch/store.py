@@ -115,9 +115,11 @@ def migrate(conn: duckdb.DuckDBPyConnection) -> int:
     with transaction(conn):
         conn.execute(ddl(load_sql("schema")))
         conn.execute(load_sql("store/record_version"), {"version": SCHEMA_BASE_VERSION})
-        current = schema_version(conn)
+        # every migration not recorded yet (not just those above the highest): a database
+        # that got 005 before 004 existed still gets 004
+        applied = {row[0] for row in conn.execute(load_sql("store/applied_versions")).fetchall()}
         for number, path in migration_files():
-            if number > current:
+            if number not in applied:
                 conn.execute(ddl(path.read_text(encoding="utf-8")))
                 conn.execute(load_sql("store/record_version"), {"version": number})
         for path in view_files():
