@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from pathlib import Path
 
 from mediawatch import store
@@ -21,7 +22,12 @@ def build_demo(db: str | None = None, port: int = DEMO_PORT) -> dict[str, int]:
     from flows.ingest import ingest
 
     settings = load_settings().with_db(db)
-    with serve_directory(SAMPLE_DIR / "feeds", port=port) as base_url:
+    with ExitStack() as stack:
+        try:
+            base_url = stack.enter_context(serve_directory(SAMPLE_DIR / "feeds", port=port))
+        except OSError:  # the port is taken: any free one works, only the feed URLs differ
+            print(f"mediawatch demo: port {port} is busy, serving the sample on a free port")
+            base_url = stack.enter_context(serve_directory(SAMPLE_DIR / "feeds"))
         summary = ingest(
             feeds_file=str(SAMPLE_DIR / "feeds.csv"),
             db=settings.store_target,

@@ -37,3 +37,16 @@ def test_demo_builds_the_promised_database_and_a_rerun_adds_nothing(prefect_harn
     assert second["not_modified"] == first["fetched"]
     assert _one(db_path, "select count(*) from articles") == (articles,)
     assert _one(db_path, "select count(*) from feeds") == (first["feeds"],)
+
+
+def test_demo_falls_back_to_a_free_port_when_its_port_is_taken(prefect_harness, db_path, capsys):
+    import socket
+
+    from flows.demo import build_demo
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        summary = build_demo(str(db_path), port=taken.getsockname()[1])
+    assert "is busy" in capsys.readouterr().out
+    assert summary["errors"] == 0 and summary["new_articles"] >= 800
