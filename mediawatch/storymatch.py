@@ -9,6 +9,7 @@ the same language within the time window are one story when their titles overlap
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import Counter
@@ -183,15 +184,17 @@ class WindowIndex:
         if not toks:
             return None
         need = max(1, math.ceil(MIN_TITLE_JACCARD * len(toks) - 1e-9))
-        postings = sorted((self._postings.get((doc.lang, token), ()) for token in toks), key=len)[
-            : len(toks) - need + 1
-        ]
+        # sorted(toks) first: rarity ties resolve by token, not by this process's hash seed
+        lists = [self._postings.get((doc.lang, token), ()) for token in sorted(toks)]
+        postings = sorted(lists, key=len)[: len(toks) - need + 1]
         shared: Counter[int] = Counter()
         for posting in postings:
             if len(posting) <= MAX_POSTING:  # a token in that many articles identifies nothing
                 shared.update(posting)
         best: tuple[Doc, float] | None = None
-        for index, _ in shared.most_common(MAX_CANDIDATES):
+        # most shared tokens first, then the earlier-indexed doc: the same candidates every run
+        ranked = heapq.nsmallest(MAX_CANDIDATES, shared.items(), key=lambda kv: (-kv[1], kv[0]))
+        for index, _ in ranked:
             other = self.docs[index]
             if other.article_id == doc.article_id:
                 continue

@@ -14,4 +14,5 @@ inner join article_story_raw as s on s.article_id = a.article_id
 where
     a.published_at between $lo and $hi
     and list_contains($langs, a.lang)
-    and not a.title_is_slug;
+    and not a.title_is_slug
+order by a.published_at, a.article_id;  -- a fixed order: candidate ties resolve the same way every run
