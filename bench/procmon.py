@@ -1,4 +1,11 @@
-"""Resident memory of a process tree, sampled from /proc (no psutil needed)."""
+"""Resident memory of a process tree, sampled from /proc (no psutil needed).
+
+RSS summed over processes counts every shared page (the Python binary, shared libraries,
+numpy/pyarrow/duckdb code mapped by the flow process and each spawn worker) once per process.
+The tree's footprint is therefore measured as the sum of PSS (proportional set size, from
+/proc/PID/smaps_rollup: a page shared by n processes counts 1/n in each), which adds up to the
+memory the tree really holds; the plain RSS sum and the largest single process are kept too.
+"""
 
 from __future__ import annotations
 
@@ -31,6 +38,17 @@ def _rss(pid: int) -> int:
         return 0
 
 
+def _pss(pid: int) -> int:
+    """Proportional set size in bytes (RSS when smaps_rollup cannot be read)."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, IndexError, ValueError):
+        pass
+    return _rss(pid)
+
+
 def _cmdline(pid: int) -> str:
     try:
         return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
@@ -38,26 +56,45 @@ def _cmdline(pid: int) -> str:
         return ""
 
 
-def tree_rss(root: int, exclude: str = "prefect.server") -> int:
-    """Bytes resident in ``root`` and its descendants, except those whose command line
-    contains ``exclude`` (the Prefect API server: a separate, long-lived service)."""
+def _tree(root: int, exclude: str) -> list[int]:
     tree = _children()
-    total, stack = 0, [root]
+    found, stack = [], [root]
     while stack:
         pid = stack.pop()
         if exclude and exclude in _cmdline(pid):
             continue
-        total += _rss(pid)
+        found.append(pid)
         stack.extend(tree.get(pid, ()))
-    return total
+    return found
+
+
+def tree_rss(root: int, exclude: str = "prefect.server") -> int:
+    """Bytes resident in ``root`` and its descendants, except those whose command line
+    contains ``exclude`` (the Prefect API server: a separate, long-lived service).
+    Shared pages count once per process (see ``tree_memory`` for PSS)."""
+    return sum(_rss(pid) for pid in _tree(root, exclude))
+
+
+def tree_memory(root: int, exclude: str = "prefect.server") -> dict[str, int]:
+    """{pss, rss, max_rss} in bytes over ``root`` and its descendants (``exclude`` as above):
+    PSS summed (shared pages split between the processes sharing them), RSS summed, and the
+    RSS of the largest single process."""
+    rss = [(pid, _rss(pid)) for pid in _tree(root, exclude)]
+    return {
+        "pss": sum(_pss(pid) for pid, _ in rss),
+        "rss": sum(r for _, r in rss),
+        "max_rss": max((r for _, r in rss), default=0),
+    }
 
 
 class Sampler:
-    """Samples ``tree_rss(pid)`` every ``interval`` seconds in a thread; keeps (time, bytes)."""
+    """Samples ``tree_memory(pid)`` every ``interval`` seconds in a thread; keeps
+    (time, PSS bytes) in ``samples`` and (time, {pss, rss, max_rss}) in ``detail``."""
 
     def __init__(self, pid: int, interval: float = 0.05) -> None:
         self.pid, self.interval = pid, interval
         self.samples: list[tuple[float, int]] = []
+        self.detail: list[tuple[float, dict[str, int]]] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -71,9 +108,16 @@ class Sampler:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            self.samples.append((time.time(), tree_rss(self.pid)))
+            now, memory = time.time(), tree_memory(self.pid)
+            self.detail.append((now, memory))
+            self.samples.append((now, memory["pss"]))
             self._stop.wait(self.interval)
 
     def peak(self, start: float, end: float) -> int:
-        """The largest sample taken between the wall-clock times ``start`` and ``end``."""
+        """The largest PSS sum sampled between the wall-clock times ``start`` and ``end``."""
         return max((b for t, b in self.samples if start <= t <= end), default=0)
+
+    def peaks(self, start: float, end: float) -> dict[str, int]:
+        """The largest of each of {pss, rss, max_rss} sampled between ``start`` and ``end``."""
+        window = [m for t, m in self.detail if start <= t <= end]
+        return {k: max((m[k] for m in window), default=0) for k in ("pss", "rss", "max_rss")}
