@@ -155,12 +155,16 @@ def ingest(
         deferred = FeedOutcome(feed, runplan.deferred_result(feed, states.get(feed.url), now))
         summary.add(deferred, 0)
 
-    def stored(item: tuple[pipeline.Batch, datetime]) -> None:
-        batch, fetched_at = item
+    def stored(item: tuple[pipeline.Batch, datetime, list[Fetched]]) -> None:
+        batch, fetched_at, fetched = item
         for outcome, new in store_batch_task(
             batch, states, settings, rules.version, run_id, fetched_at
         ):
             summary.add(outcome, new)
+        for f in fetched:  # Prefect keeps task results for the whole run: drop the bodies now
+            f.result.body = None
+            for child in f.children:
+                child.body = None
 
     chunks = deque(
         plan.fetch[i : i + FEEDS_PER_BATCH] for i in range(0, len(plan.fetch), FEEDS_PER_BATCH)
@@ -179,7 +183,7 @@ def ingest(
 
         for _ in range(FETCH_AHEAD):
             fetch_next()
-        pending: deque[tuple[pipeline.Batch, datetime]] = deque()
+        pending: deque[tuple[pipeline.Batch, datetime, list[Fetched]]] = deque()
         while fetching:
             targets, future = fetching.popleft()
             fetch_next()
@@ -188,7 +192,8 @@ def ingest(
             fetched_at = datetime.now(UTC)
             pairs = [(f.feed, f.result) for f in fetched]
             children = {f.feed.url: f.children for f in fetched if f.children}
-            pending.append((processor.submit(pairs, fetched_at, children=children), fetched_at))
+            batch = processor.submit(pairs, fetched_at, children=children)
+            pending.append((batch, fetched_at, fetched))
             if len(pending) > LOOKAHEAD:
                 stored(pending.popleft())
         while pending:

@@ -34,8 +34,9 @@ _TS = pa.timestamp("us", tz="UTC")
 LINK_WINDOW = timedelta(days=3)  # translations are published within hours; 3 days is generous
 # Matcher views of recently seen articles. The window around each batch reloads the same stored
 # articles again and again (a 100 k-item run built each one ~4 times); make_doc is a pure
-# function of its arguments, so remembering it is exact. ~2 KB a doc.
-_doc = lru_cache(maxsize=50_000)(make_doc)
+# function of its arguments, so remembering it is exact. ~5 KB a doc as measured (RSS), so the
+# cache is kept to about one busy day of articles: 50 k docs held ~250 MB in the writer process.
+_doc = lru_cache(maxsize=12_000)(make_doc)
 
 
 @dataclass(frozen=True)
