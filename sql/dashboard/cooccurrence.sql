@@ -2,17 +2,8 @@
 -- (and what share) are also tagged B. The diagonal is left out.
 with matched as (
     select a.article_id
-    from articles as a
-    where
-        a.published_at >= coalesce($start_ts, '-infinity'::timestamptz)
-        and a.published_at < coalesce($end_ts, 'infinity'::timestamptz)
-        and (len($outlets) = 0 or list_contains($outlets, a.outlet))
-        and (len($langs) = 0 or list_contains($langs, a.lang))
-        and (
-            $keyword = ''
-            or regexp_matches(a.title, regexp_escape($keyword), 'i')
-            or regexp_matches(a.summary, regexp_escape($keyword), 'i')
-        )
+    from collection_articles($start_ts, $end_ts, $outlets, $langs) as a
+    where matches_keyword(a.title, a.summary, $keyword)
 ),
 
 tags as (

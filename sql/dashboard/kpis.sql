@@ -10,23 +10,9 @@ with scoped as (
                 then 'current'
             else 'previous'
         end as period,
-        (
-            $keyword = ''
-            or regexp_matches(a.title, regexp_escape($keyword), 'i')
-            or regexp_matches(a.summary, regexp_escape($keyword), 'i')
-        )
-        and (
-            len($topics) = 0
-            or a.article_id in (
-                select t.article_id from article_topics as t where list_contains($topics, t.topic)
-            )
-        ) as is_match
-    from articles as a
-    where
-        a.published_at >= coalesce($prev_start_ts, $start_ts, '-infinity'::timestamptz)
-        and a.published_at < coalesce($end_ts, 'infinity'::timestamptz)
-        and (len($outlets) = 0 or list_contains($outlets, a.outlet))
-        and (len($langs) = 0 or list_contains($langs, a.lang))
+        matches_keyword(a.title, a.summary, $keyword)
+        and in_topics(a.article_id, $topics) as is_match
+    from collection_articles(coalesce($prev_start_ts, $start_ts), $end_ts, $outlets, $langs) as a
 ),
 
 periods as (

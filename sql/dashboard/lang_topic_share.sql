@@ -4,17 +4,8 @@ with scoped as (
     select
         a.article_id,
         a.lang,
-        (
-            $keyword = ''
-            or regexp_matches(a.title, regexp_escape($keyword), 'i')
-            or regexp_matches(a.summary, regexp_escape($keyword), 'i')
-        ) as is_match
-    from articles as a
-    where
-        a.published_at >= coalesce($start_ts, '-infinity'::timestamptz)
-        and a.published_at < coalesce($end_ts, 'infinity'::timestamptz)
-        and (len($outlets) = 0 or list_contains($outlets, a.outlet))
-        and (len($langs) = 0 or list_contains($langs, a.lang))
+        matches_keyword(a.title, a.summary, $keyword) as is_match
+    from collection_articles($start_ts, $end_ts, $outlets, $langs) as a
 ),
 
 lang_totals as (

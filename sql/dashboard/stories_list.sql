@@ -1,23 +1,7 @@
 -- Stories with at least one matching article, widest reach (number of outlets) first.
 with matched as (
     select a.article_id
-    from articles as a
-    where
-        a.published_at >= coalesce($start_ts, '-infinity'::timestamptz)
-        and a.published_at < coalesce($end_ts, 'infinity'::timestamptz)
-        and (len($outlets) = 0 or list_contains($outlets, a.outlet))
-        and (len($langs) = 0 or list_contains($langs, a.lang))
-        and (
-            $keyword = ''
-            or regexp_matches(a.title, regexp_escape($keyword), 'i')
-            or regexp_matches(a.summary, regexp_escape($keyword), 'i')
-        )
-        and (
-            len($topics) = 0
-            or a.article_id in (
-                select t.article_id from article_topics as t where list_contains($topics, t.topic)
-            )
-        )
+    from filtered_articles($start_ts, $end_ts, $outlets, $langs, $keyword, $topics) as a
 ),
 
 hit as (

@@ -4,23 +4,9 @@ with scoped as (
     select
         cast(timezone('UTC', a.published_at) as date) as day,
         case when $group_by = 'lang' then a.lang else a.outlet end as grp,
-        (
-            $keyword = ''
-            or regexp_matches(a.title, regexp_escape($keyword), 'i')
-            or regexp_matches(a.summary, regexp_escape($keyword), 'i')
-        )
-        and (
-            len($topics) = 0
-            or a.article_id in (
-                select t.article_id from article_topics as t where list_contains($topics, t.topic)
-            )
-        ) as is_match
-    from articles as a
-    where
-        a.published_at >= coalesce($start_ts, '-infinity'::timestamptz)
-        and a.published_at < coalesce($end_ts, 'infinity'::timestamptz)
-        and (len($outlets) = 0 or list_contains($outlets, a.outlet))
-        and (len($langs) = 0 or list_contains($langs, a.lang))
+        matches_keyword(a.title, a.summary, $keyword)
+        and in_topics(a.article_id, $topics) as is_match
+    from collection_articles($start_ts, $end_ts, $outlets, $langs) as a
 ),
 
 per_group as (
