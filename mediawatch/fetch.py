@@ -23,6 +23,7 @@ import httpcore
 import httpx
 
 from mediawatch.config import HttpLimits
+from mediawatch.inflate import InflateLimitError, inflate_into
 from mediawatch.models import FeedState, FetchResult
 
 ACCEPT = (
@@ -31,7 +32,6 @@ ACCEPT = (
 )
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 PERMANENT_CODES = frozenset({301, 308})
-INFLATE_STEP = 256 * 1024  # most bytes one zlib call may produce: a bomb never fully inflates
 
 # Monotonic time at which the current fetch must end; read by the deadline-aware sockets.
 _deadline: ContextVar[float | None] = ContextVar("mediawatch_fetch_deadline", default=None)
@@ -342,12 +342,9 @@ def _wbits(encoding: str, first: bytes) -> int:
 
 def _inflate(inflater: Any, chunk: bytes, body: bytearray, cap: int) -> None:
     """Inflate ``chunk`` in bounded steps, so a bomb is stopped after ~cap bytes of output."""
-    data = chunk
     try:
-        while data:
-            body += inflater.decompress(data, INFLATE_STEP)
-            if len(body) > cap:
-                raise _FetchFailed(f"inflated body larger than {human_size(cap)}")
-            data = inflater.unconsumed_tail
+        inflate_into(inflater, chunk, body, cap)
+    except InflateLimitError:
+        raise _FetchFailed(f"inflated body larger than {human_size(cap)}") from None
     except zlib.error as exc:
         raise _FetchFailed(f"could not decompress body: {exc}") from None

@@ -16,6 +16,7 @@ from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 from xml.parsers import expat
 
+from mediawatch.inflate import InflateLimitError, inflate_into
 from mediawatch.models import RawItem
 
 NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
@@ -98,15 +99,11 @@ def decompress_body(body: bytes) -> bytes:
     """Inflate a gzip body (a ``.xml.gz`` served as-is), capped; other bodies pass through."""
     if not body.startswith(b"\x1f\x8b"):
         return body
-    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
     out = bytearray()
-    data = body
     try:
-        while data:
-            out += inflater.decompress(data, CHUNK)
-            if len(out) > MAX_INFLATED:
-                raise SitemapError(f"gzip sitemap inflates beyond {MAX_INFLATED // 2**20} MB")
-            data = inflater.unconsumed_tail
+        inflate_into(zlib.decompressobj(16 + zlib.MAX_WBITS), body, out, MAX_INFLATED)
+    except InflateLimitError:
+        raise SitemapError(f"gzip sitemap inflates beyond {MAX_INFLATED // 2**20} MB") from None
     except zlib.error as exc:
         raise SitemapError(f"broken gzip sitemap: {exc}") from exc
     return bytes(out)
