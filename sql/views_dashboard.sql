@@ -33,3 +33,8 @@ as table
 select a.*
 from collection_articles(start_ts, end_ts, outlets, langs) as a
 where matches_keyword(a.title, a.summary, keyword) and in_topics(a.article_id, topics);
+
+-- Every `unit` bucket ('day', 'week') from day lo to day hi, so charts show empty days as zero.
+create or replace macro date_buckets(lo, hi, unit) as table
+select distinct cast(date_trunc(unit, cast(g.d as date)) as date) as bucket
+from unnest(generate_series(lo, hi, interval 1 day)) as g (d);

@@ -9,8 +9,7 @@ with bounds as (
 ),
 
 days as (
-    select cast(g.d as date) as day
-    from bounds, unnest(generate_series(bounds.lo, bounds.hi, interval 1 day)) as g (d)
+    select bucket as day from date_buckets((select lo from bounds), (select hi from bounds), 'day')
 ),
 
 daily as (

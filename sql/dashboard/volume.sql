@@ -33,8 +33,7 @@ bounds as (
 ),
 
 buckets as (
-    select distinct cast(date_trunc($bucket, cast(g.d as date)) as date) as bucket
-    from bounds, unnest(generate_series(bounds.lo, bounds.hi, interval 1 day)) as g (d)
+    select bucket from date_buckets((select lo from bounds), (select hi from bounds), $bucket)
 ),
 
 groups as (
