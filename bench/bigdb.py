@@ -67,15 +67,10 @@ def build(
     *,
     feeds: int = 200,
     days: int = 730,
-    keys: bool = True,
     threads: int = 2,
     memory_limit: str = "3GB",
 ) -> dict[str, Any]:
-    """Create ``path`` holding ``articles`` articles over ``days`` days; return timings.
-
-    ``keys=False`` leaves out the primary-key indexes (for a database that is only queried:
-    the dashboard queries never use them); the database ingest writes into keeps them.
-    """
+    """Create ``path`` holding ``articles`` articles over ``days`` days; return timings."""
     for old in (path, path.with_name(path.name + ".wal")):
         old.unlink(missing_ok=True)
     began = time.perf_counter()
@@ -106,9 +101,6 @@ def build(
         conn.execute(f"set threads = {threads}")
         conn.execute(f"set memory_limit = '{memory_limit}'")
         store.migrate(conn)
-        if not keys:  # same columns, no primary-key index: 4x faster to fill, same scans
-            for table in ("articles_raw", "article_topics_raw", "article_story_raw"):
-                conn.execute(f"create or replace table {table} as from {table} limit 0")
         for name in (
             "bigdb_feeds",
             "bigdb_articles",

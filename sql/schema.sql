@@ -30,9 +30,10 @@ create table if not exists feeds (
     redirected_to         varchar             -- target of a permanent redirect (301/308)
 );
 
--- One row per distinct article (canonical URL), whichever feed saw it first.
+-- One row per distinct article (canonical URL), whichever feed saw it first. Unique by article_id:
+-- the writer's anti-join keeps it so (no key index: see sql/migrations/006_no_article_indexes.sql).
 create table if not exists articles_raw (
-    article_id              varchar primary key,   -- stable hash of the canonical URL (GUID fallback)
+    article_id              varchar not null,      -- stable hash of the canonical URL (GUID fallback)
     canonical_url           varchar not null,
     url                     varchar not null,
     guid                    varchar,
@@ -48,14 +49,13 @@ create table if not exists articles_raw (
     run_id                  varchar
 );
 
--- Topic tags with the terms that matched, so a user can see why.
+-- Topic tags with the terms that matched, so a user can see why. Unique by (article_id, topic).
 create table if not exists article_topics_raw (
     article_id     varchar not null,
     topic          varchar not null,
     matched_terms  varchar[] not null,
     rules_version  varchar not null,
-    tagged_at      timestamptz not null default now(),
-    primary key (article_id, topic)
+    tagged_at      timestamptz not null default now()
 );
 
 -- One row per feed per run: what happened.

@@ -33,7 +33,7 @@ def test_tag_rate_reports_cold_and_warm(tmp_path: Path) -> None:
 
 def test_big_db_has_every_dashboard_query_answering(tmp_path: Path) -> None:
     db = tmp_path / "big.duckdb"
-    built = bigdb.build(db, 3000, feeds=12, days=60, keys=False)
+    built = bigdb.build(db, 3000, feeds=12, days=60)
     assert built["articles"] == 3000 and set(built["steps"]) >= {"bigdb_articles", "bigdb_topics"}
     timed = querybench.time_queries(db, reps=1)
     assert timed["worst_query"] in timed["queries"]

@@ -74,6 +74,43 @@ def test_an_old_database_upgrades_in_place(db_path: Path):
     c.close()
 
 
+def _article_keys(c: duckdb.DuckDBPyConnection) -> int:
+    return c.execute(
+        "select count(*) from duckdb_constraints() where constraint_type = 'PRIMARY KEY'"
+        " and table_name in ('articles_raw', 'article_topics_raw', 'article_links',"
+        " 'article_story_raw')").fetchone()[0]
+
+
+def test_migration_006_drops_the_article_key_indexes_and_keeps_every_row(db_path: Path):
+    c = duckdb.connect(str(db_path))
+    store.migrate(c)
+    # a database written before 006: the article tables carried PRIMARY KEY (ART) indexes
+    c.execute("delete from schema_version where version = 6")
+    for table, key in (("articles_raw", "article_id"), ("article_topics_raw", "article_id, topic"),
+                       ("article_links", "article_id, canonical_url"),
+                       ("article_story_raw", "article_id")):
+        ddl = c.execute(f"select sql from duckdb_tables() where table_name = '{table}'").fetchone()
+        c.execute(f"drop table {table}")
+        c.execute(ddl[0].rstrip().rstrip(";").rstrip().rstrip(")") + f", primary key ({key}));")
+    outcome = FeedOutcome(FEED, FetchResult(feed_url=FEED.url, status="ok", started_at=NOW),
+                          articles=[_article(n) for n in range(30)],
+                          tags={"id0001": {"ceasefire": ("ceasefire",)}})
+    store.sync_feeds(c, [FEED])
+    writes.write_outcomes(c, [outcome], {}, run_id="r1", rules_version="v", now=NOW)
+    assert _article_keys(c) == 4
+    store.migrate(c)
+    assert store.schema_version(c) == store.latest_version()
+    assert _article_keys(c) == 0
+    assert c.execute("select count(*) from articles").fetchone()[0] == 30
+    assert c.execute("select count(*) from article_topics").fetchone()[0] == 1
+    assert c.execute("select count(*) from article_story").fetchone()[0] == 30
+    # still one row per article: a rerun of the same batch adds nothing
+    writes.write_outcomes(c, [outcome], {}, run_id="r2", rules_version="v", now=NOW)
+    rows = c.execute("select count(*), count(distinct article_id) from articles_raw").fetchone()
+    assert rows == (30, 30)
+    c.close()
+
+
 def test_write_stores_each_article_once_across_batches_and_feeds(conn):
     other = Feed(url="https://mirror.example/rss", outlet="Mirror", lang="en", country="US")
     store.sync_feeds(conn, [other])
