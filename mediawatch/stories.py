@@ -19,8 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from functools import lru_cache
+from datetime import UTC, datetime, timedelta
 
 import duckdb
 import pyarrow as pa
@@ -28,15 +27,13 @@ import pyarrow as pa
 from mediawatch.models import Article
 from mediawatch.normalize import canonical_url
 from mediawatch.sqlfiles import load_sql
-from mediawatch.storymatch import WINDOW, Doc, WindowIndex, make_doc
+from mediawatch.storyindex import DAY_S, Stories, StoryIndex, day_of
+from mediawatch.storymatch import Doc, make_doc
 
 _TS = pa.timestamp("us", tz="UTC")
 LINK_WINDOW = timedelta(days=3)  # translations are published within hours; 3 days is generous
-# Matcher views of recently seen articles. The window around each batch reloads the same stored
-# articles again and again (a 100 k-item run built each one ~4 times); make_doc is a pure
-# function of its arguments, so remembering it is exact. ~5 KB a doc as measured (RSS), so the
-# cache is kept to about one busy day of articles: 50 k docs held ~250 MB in the writer process.
-_doc = lru_cache(maxsize=12_000)(make_doc)
+# Another writer's batch may commit up to this long after the time it stamps its rows with.
+SYNC_MARGIN = timedelta(minutes=15)
 
 
 @dataclass(frozen=True)
@@ -69,74 +66,55 @@ def record_links(conn: duckdb.DuckDBPyConnection, articles: Sequence[Article]) -
         conn.execute(load_sql("store/stories_insert_links"))
 
 
-class _Stories:
-    """Union-find over story ids; the representative of a merge is the oldest story."""
-
-    def __init__(self) -> None:
-        self.parent: dict[str, str] = {}
-        self.first: dict[str, tuple[bool, datetime, str]] = {}  # story -> (is_new, seen, id)
-
-    def see(self, story: str, at: datetime, is_new: bool) -> None:
-        key = (is_new, at, story)
-        self.first[story] = min(self.first.get(story, key), key)
-        self.parent.setdefault(story, story)
-
-    def find(self, story: str) -> str:
-        while self.parent[story] != story:
-            self.parent[story] = self.parent[self.parent[story]]
-            story = self.parent[story]
-        return story
-
-    def union(self, a: str, b: str) -> str:
-        ra, rb = self.find(a), self.find(b)
-        if ra == rb:
-            return ra
-        keep, drop = sorted((ra, rb), key=lambda s: self.first[s])
-        self.parent[drop] = keep
-        self.first[keep] = min(self.first[keep], self.first[drop])
-        return keep
-
-
 def assign_stories(
-    conn: duckdb.DuckDBPyConnection, now: datetime, *, window: timedelta = WINDOW
+    conn: duckdb.DuckDBPyConnection,
+    now: datetime,
+    *,
+    index: StoryIndex | None = None,
+    run_id: str | None = None,
 ) -> StoryStats:
     """Give every article in ``new_articles`` a story; run inside the writer's transaction.
 
-    ``window`` bounds the similarity candidates loaded around the batch (default: the
-    matcher's own 24 h); translation links are looked up within ``LINK_WINDOW``.
+    ``index``: the run's :class:`StoryIndex` (a run of many batches passes the same one, so
+    stored articles are read once per run); without it, a fresh one reads what this batch
+    needs. ``run_id``: this run's id, so other writers' articles that arrived since a day was
+    loaded are added (the run's own are already held). Translation links are looked up within
+    ``LINK_WINDOW``.
     """
     new_rows = conn.execute(load_sql("store/stories_new")).fetchall()
     if not new_rows:
         return StoryStats()
+    index = index if index is not None else StoryIndex()
+    stories = index.stories
+    stories.begin_batch()
+    held = len(index)
+    days = {day_of(r[5]) + k for r in new_rows if not r[6] for k in (-1, 0, 1)}
+    loaded = index.days
+    for lo, hi in _day_ranges(index.open_days(days)):
+        _hold(index, conn, load_sql("store/stories_window"), {"lo": lo, "hi": hi})
+    refresh = sorted(days & loaded)
+    if refresh and run_id is not None and index.synced_at is not None:
+        # articles other writers stored since those days were loaded
+        since = index.synced_at - SYNC_MARGIN
+        lo, hi = _span(refresh[0], refresh[-1])
+        params = {"lo": lo, "hi": hi, "since": since, "run_id": run_id}
+        _hold(index, conn, load_sql("store/stories_window_recent"), params)
+    index.synced_at = now
+    window = len(index) - held
+
     times = [r[5] for r in new_rows]
-    lo, hi = min(times) - window, max(times) + window
-    link_lo, link_hi = min(times) - LINK_WINDOW, max(times) + LINK_WINDOW
-    langs = sorted({r[4] for r in new_rows if not r[6]})
-    window_rows = (
-        conn.execute(
-            load_sql("store/stories_window"), {"lo": lo, "hi": hi, "langs": langs}
-        ).fetchall()
-        if langs
-        else []
-    )
     links: dict[str, list[tuple[str, str | None]]] = {}
     for article_id, other_id, other_story in conn.execute(
-        load_sql("store/stories_links"), {"lo": link_lo, "hi": link_hi}
+        load_sql("store/stories_links"),
+        {"lo": min(times) - LINK_WINDOW, "hi": max(times) + LINK_WINDOW},
     ).fetchall():
         links.setdefault(article_id, []).append((other_id, other_story))
-
-    stories = _Stories()
-    index = WindowIndex()
-    for aid, outlet, title, summary, lang, published, _slug, story_id in window_rows:
-        stories.see(story_id, published, is_new=False)
-        index.add(_doc(aid, outlet, lang, published, title, summary), story_id)
-    for _aid, partners in links.items():
-        for _other, other_story in partners:
-            if other_story is not None:
-                stories.see(other_story, now, is_new=False)
+        if other_story is not None:
+            stories.see(other_story, now)
 
     assigned: dict[str, str] = {}
-    joined = 0
+    joined = comparisons = 0
+    before = index.comparisons
     for aid, outlet, title, summary, lang, published, slug in new_rows:
         found: list[str] = []
         for other_id, other_story in links.get(aid, ()):
@@ -145,10 +123,10 @@ def assign_stories(
                 found.append(story)
         doc: Doc | None = None
         if not slug:
-            doc = _doc(aid, outlet, lang, published, title, summary)
+            doc = make_doc(aid, outlet, lang, published, title, summary)
             match = index.best_match(doc)
             if match is not None:
-                found.append(index.story[match[0].article_id])
+                found.append(index.story_of(match[0]))
         if found:
             story = found[0]
             for other in found[1:]:
@@ -161,13 +139,44 @@ def assign_stories(
         assigned[aid] = story
         if doc is not None:
             index.add(doc, story)
-
+    comparisons = index.comparisons - before
     merges = _write(conn, stories, assigned, now)
-    return StoryStats(len(new_rows), joined, len(window_rows), index.comparisons, merges)
+    index.evict()
+    return StoryStats(len(new_rows), joined, window, comparisons, merges)
+
+
+def _span(first_day: int, last_day: int) -> tuple[datetime, datetime]:
+    """The instants [lo, hi) covering UTC days ``first_day .. last_day``."""
+    return (datetime.fromtimestamp(first_day * DAY_S, UTC),
+            datetime.fromtimestamp((last_day + 1) * DAY_S, UTC))
+
+
+def _day_ranges(days: list[int]) -> list[tuple[datetime, datetime]]:
+    """Sorted day numbers as few [lo, hi) instant ranges (one per run of consecutive days)."""
+    ranges: list[tuple[datetime, datetime]] = []
+    start = prev = None
+    for day in days:
+        if start is None or prev is None or day != prev + 1:
+            if start is not None and prev is not None:
+                ranges.append(_span(start, prev))
+            start = day
+        prev = day
+    if start is not None and prev is not None:
+        ranges.append(_span(start, prev))
+    return ranges
+
+
+def _hold(index: StoryIndex, conn: duckdb.DuckDBPyConnection, sql: str, params: dict) -> None:
+    """Add the stored articles a window query returns (those not held yet) to ``index``."""
+    for aid, outlet, title, summary, lang, published, story_id in conn.execute(
+        sql, params
+    ).fetchall():
+        if aid not in index:
+            index.add(make_doc(aid, outlet, lang, published, title, summary), story_id)
 
 
 def _write(
-    conn: duckdb.DuckDBPyConnection, stories: _Stories, assigned: dict[str, str], now: datetime
+    conn: duckdb.DuckDBPyConnection, stories: Stories, assigned: dict[str, str], now: datetime
 ) -> int:
     """Insert the new articles' stories and relabel merged stored stories; return merges."""
     story_assignments = pa.table(  # noqa: F841 - read by the SQL below
@@ -178,7 +187,7 @@ def _write(
         }
     )
     conn.execute(load_sql("store/stories_insert"))
-    merged = [(s, stories.find(s)) for s in stories.parent if stories.find(s) != s]
+    merged = [(s, stories.find(s)) for s in stories.merges]
     story_merges = pa.table(  # noqa: F841 - read by the SQL below
         {
             "old_story_id": pa.array([m[0] for m in merged], pa.string()),

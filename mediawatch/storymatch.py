@@ -9,10 +9,7 @@ the same language within the time window are one story when their titles overlap
 
 from __future__ import annotations
 
-import heapq
-import math
 import re
-from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -28,8 +25,7 @@ SUMMARY_TITLE_FLOOR = 0.25  # ...and titles at least this similar
 SUMMARY_LEAD = 40  # tokens of the summary compared (the lead, not the boilerplate tail)
 SPAN = timedelta(hours=36)  # most a story's articles may lie after its first one
 _SPEAKER = re.compile(r"^\W*([^\W\d][^:]{0,30}):\s")
-MAX_POSTING = 500  # candidate lookup skips tokens this common in the window
-MAX_CANDIDATES = 64  # most docs scored per new doc
+_HAS_DIGIT = re.compile(r"\d").search
 MIN_TITLE_JACCARD = min(TITLE_JACCARD, SHORT_JACCARD, SUMMARY_TITLE_FLOOR)  # any match has this
 WINDOW = timedelta(hours=24)  # most apart two articles of one story may be, by similarity
 
@@ -47,7 +43,12 @@ STOPWORDS = frozenset(
 )
 
 
-@dataclass(frozen=True)
+# A token set: a frozenset, or (for documents held in bulk, to save memory) a tuple of
+# distinct tokens. ``score``'s first argument always has frozensets.
+Tokens = frozenset[str] | tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Doc:
     """One article as the matcher sees it."""
 
@@ -55,9 +56,9 @@ class Doc:
     outlet: str
     lang: str
     published_at: datetime
-    title_tokens: frozenset[str]
-    summary_tokens: frozenset[str]
-    entities: frozenset[str] = frozenset()  # stems of names and numbers in the title
+    title_tokens: Tokens
+    summary_tokens: Tokens
+    entities: Tokens = frozenset()  # stems of names and numbers in the title
 
 
 def tokens(text: str, limit: int | None = None) -> frozenset[str]:
@@ -79,7 +80,7 @@ def entities(title: str) -> frozenset[str]:
     body = raw[1:]
     caps = [w for w in body if w[:1].isupper()]
     title_case = len(body) >= 3 and len(caps) >= 0.6 * len(body)
-    found = {w for w in body if any(c.isdigit() for c in w)}
+    found = {w for w in body if _HAS_DIGIT(w)}
     if not title_case:
         found.update(w for w in caps if w.casefold() not in STOPWORDS)
     speaker = _SPEAKER.match(text)  # "Macron: ..." / "Фон дер Ляєн: ..." names who speaks
@@ -101,16 +102,18 @@ def make_doc(
     )
 
 
-def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
-    """|a ∩ b| / |a ∪ b|; 0.0 for two empty sets."""
+def jaccard(a: Tokens, b: Tokens) -> float:
+    """|a ∩ b| / |a ∪ b|; 0.0 for two empty sets. ``a`` must be a frozenset."""
     if not a or not b:
         return 0.0
-    shared = len(a & b)
+    shared = len(a.intersection(b))  # type: ignore[union-attr]
     return shared / (len(a) + len(b) - shared)
 
 
 def score(a: Doc, b: Doc) -> float:
     """How alike two articles are, 0..1; 0.0 when they may not be one story at all.
+
+    ``a`` has frozensets; ``b`` may hold tuples (a document from the story index).
 
     Never one story by text: different languages, the same outlet (an outlet does not wire-copy
     itself; its repeated headlines are recurring rubrics), conflicting names or numbers, or
@@ -124,7 +127,7 @@ def score(a: Doc, b: Doc) -> float:
     if abs(a.published_at - b.published_at) > WINDOW:
         return 0.0
     title_j = jaccard(a.title_tokens, b.title_tokens)
-    shared = len(a.title_tokens & b.title_tokens)
+    shared = len(a.title_tokens.intersection(b.title_tokens))  # type: ignore[union-attr]
     summary_j = jaccard(a.summary_tokens, b.summary_tokens)
     has_summaries = bool(a.summary_tokens and b.summary_tokens)
     if has_summaries and summary_j >= SUMMARY_JACCARD and title_j >= SUMMARY_TITLE_FLOOR:
@@ -143,65 +146,11 @@ def conflicting(a: Doc, b: Doc) -> bool:
     of one story may add a name, but two titles with a name each that the other lacks are
     two stories.
     """
-    return bool(a.entities - b.title_tokens) and bool(b.entities - a.title_tokens)
+    return any(e not in b.title_tokens for e in a.entities) and any(
+        e not in a.title_tokens for e in b.entities
+    )
 
 
 def same_story(a: Doc, b: Doc) -> bool:
     """True when ``score`` says the two articles report one story."""
     return score(a, b) > 0.0
-
-
-class WindowIndex:
-    """Inverted index token -> docs, so a new doc is compared only with docs sharing tokens.
-
-    Bounded per new doc whatever the window holds: tokens found in more than ``MAX_POSTING``
-    docs are not used to find candidates, and only the ``MAX_CANDIDATES`` docs sharing the
-    most tokens are scored (10,000 "Item N of ten thousand" titles stay linear).
-    """
-
-    def __init__(self) -> None:
-        self.docs: list[Doc] = []
-        self.story: dict[str, str] = {}  # article_id -> story_id
-        self.first: dict[str, datetime] = {}  # story_id -> earliest member seen
-        self._postings: dict[tuple[str, str], list[int]] = {}  # (lang, token) -> doc indexes
-        self.comparisons = 0
-
-    def add(self, doc: Doc, story_id: str) -> None:
-        index = len(self.docs)
-        self.docs.append(doc)
-        self.story[doc.article_id] = story_id
-        first = self.first.get(story_id)
-        self.first[story_id] = doc.published_at if first is None else min(first, doc.published_at)
-        for token in doc.title_tokens:  # every rule needs shared title tokens (see best_match)
-            self._postings.setdefault((doc.lang, token), []).append(index)
-
-    def best_match(self, doc: Doc) -> tuple[Doc, float] | None:
-        """The most similar indexed doc that is the same story as ``doc``, or None."""
-        # Prefix filter (set-similarity joins): every rule of ``score`` needs title Jaccard
-        # >= MIN_TITLE_JACCARD, so a match shares at least ``need`` of this doc's title tokens,
-        # and hence at least one of its ``len - need + 1`` rarest ones. Only those are probed.
-        toks = doc.title_tokens
-        if not toks:
-            return None
-        need = max(1, math.ceil(MIN_TITLE_JACCARD * len(toks) - 1e-9))
-        # sorted(toks) first: rarity ties resolve by token, not by this process's hash seed
-        lists = [self._postings.get((doc.lang, token), ()) for token in sorted(toks)]
-        postings = sorted(lists, key=len)[: len(toks) - need + 1]
-        shared: Counter[int] = Counter()
-        for posting in postings:
-            if len(posting) <= MAX_POSTING:  # a token in that many articles identifies nothing
-                shared.update(posting)
-        best: tuple[Doc, float] | None = None
-        # most shared tokens first, then the earlier-indexed doc: the same candidates every run
-        ranked = heapq.nsmallest(MAX_CANDIDATES, shared.items(), key=lambda kv: (-kv[1], kv[0]))
-        for index, _ in ranked:
-            other = self.docs[index]
-            if other.article_id == doc.article_id:
-                continue
-            if abs(doc.published_at - self.first[self.story[other.article_id]]) > SPAN:
-                continue  # a story is one news item, not a running theme: no endless chains
-            self.comparisons += 1
-            value = score(doc, other)
-            if value > 0.0 and (best is None or value > best[1]):
-                best = (other, value)
-        return best

@@ -19,6 +19,7 @@ from mediawatch.models import Article, FeedOutcome, FeedState, FetchResult
 from mediawatch.schedule import next_state
 from mediawatch.sqlfiles import load_sql
 from mediawatch.store import transaction
+from mediawatch.storyindex import StoryIndex
 
 _TS = pa.timestamp("us", tz="UTC")
 
@@ -142,20 +143,31 @@ def write_outcomes(
     run_id: str,
     rules_version: str,
     now: datetime,
+    story_index: StoryIndex | None = None,
 ) -> dict[str, int]:
-    """Store one batch in one transaction; return new articles per feed URL."""
+    """Store one batch in one transaction; return new articles per feed URL.
+
+    ``story_index``: the run's story candidates, kept between batches (see
+    ``mediawatch.storyindex``); it is cleared if the transaction fails.
+    """
     articles = [a for o in outcomes for a in o.articles]
     batch_articles = articles_table(articles, run_id)  # noqa: F841 - read by the SQL below
     batch_topics = topics_table(outcomes)  # noqa: F841
     batch_feeds = feeds_table(outcomes, states, now)  # noqa: F841
-    with transaction(conn):
-        conn.execute(load_sql("store/stage_new_articles"))
-        conn.execute(load_sql("store/insert_new_articles"))
-        stories.record_links(conn, articles)  # hreflang translations of the new articles
-        stories.assign_stories(conn, now)  # incremental: new articles x time window
-        conn.execute(load_sql("store/insert_new_topics"), {"rules_version": rules_version})
-        conn.execute(load_sql("store/update_feed_states"))
-        conn.execute(load_sql("store/insert_fetch_log"), {"run_id": run_id})
-        counts = dict(conn.execute(load_sql("store/new_counts")).fetchall())
-        conn.execute(load_sql("store/drop_new_articles"))
+    try:
+        with transaction(conn):
+            conn.execute(load_sql("store/stage_new_articles"))
+            conn.execute(load_sql("store/insert_new_articles"))
+            stories.record_links(conn, articles)  # hreflang translations of the new articles
+            # incremental: new articles x the days around them
+            stories.assign_stories(conn, now, index=story_index, run_id=run_id)
+            conn.execute(load_sql("store/insert_new_topics"), {"rules_version": rules_version})
+            conn.execute(load_sql("store/update_feed_states"))
+            conn.execute(load_sql("store/insert_fetch_log"), {"run_id": run_id})
+            counts = dict(conn.execute(load_sql("store/new_counts")).fetchall())
+            conn.execute(load_sql("store/drop_new_articles"))
+    except BaseException:
+        if story_index is not None:  # it may hold stories of the rolled-back batch
+            story_index.clear()
+        raise
     return counts

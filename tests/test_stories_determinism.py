@@ -15,6 +15,7 @@ from pathlib import Path
 from mediawatch import pipeline, store, writes
 from mediawatch.models import FetchResult
 from mediawatch.seeds import load_feeds
+from mediawatch.storyindex import StoryIndex
 from mediawatch.tagging import Rules
 
 repo, db = Path(sys.argv[1]), Path(sys.argv[2])
@@ -30,9 +31,11 @@ with store.writer(db) as conn:
     store.migrate(conn)
     store.sync_feeds(conn, feeds)
 outcomes = pipeline.process_all(pairs, rules, repo / "seeds/topics.yaml", now, workers=1)
+index = StoryIndex()  # one per run, as the ingest flow keeps it
 for i in range(0, len(outcomes), 3):  # several batches: stored articles join later ones
     with store.writer(db) as conn:
-        writes.write_outcomes(conn, outcomes[i : i + 3], {}, run_id="r", rules_version="v", now=now)
+        writes.write_outcomes(conn, outcomes[i : i + 3], {}, run_id="r", rules_version="v",
+                              now=now, story_index=index)
 with store.reader(db) as conn:
     rows = conn.execute("select article_id, story_id from article_story order by 1").fetchall()
 print(len({s for _, s in rows}), "|".join(a + ":" + s for a, s in rows))

@@ -1,0 +1,233 @@
+"""The stored articles a new article may join, bucketed by UTC day, kept for a whole run.
+
+A new article published on day ``d`` is compared only with articles of days ``d-1 .. d+1``
+(``score`` then keeps those within ``WINDOW``, 24 h). Buckets are filled from the database
+once per run (``stories.assign_stories`` loads the days a batch needs and has not loaded), and
+every article the run assigns is added to its bucket, so a run of many batches reads each
+stored article at most once instead of once per batch.
+
+Memory: a held :class:`Doc` keeps its tokens as tuples of interned strings (~0.5 KB a
+document), not as frozensets; ``score`` takes them as they are. When more
+than ``max_docs`` documents are held, the least recently needed days are dropped (and loaded
+again if a later batch needs them).
+
+Determinism: candidates are ranked by shared rare tokens, then by insertion order, so the same
+sequence of batches gives the same stories whatever the hash seed.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import Counter
+from collections.abc import Iterable
+from datetime import datetime
+
+from mediawatch.storymatch import MIN_TITLE_JACCARD, SPAN, WINDOW, Doc, score
+
+DAY_S = 86_400
+MAX_POSTING = 60  # candidate lookup skips tokens this common in the three days
+MAX_CANDIDATES = 64  # most docs scored per new doc
+MAX_DOCS = 200_000  # documents held before the least recently needed days are dropped
+
+
+
+def day_of(when: datetime) -> int:
+    """The UTC day number (days since 1970-01-01) of an aware datetime."""
+    return int(when.timestamp() // DAY_S)
+
+
+class Stories:
+    """Union-find over story ids; a merge keeps the stored story first, then the oldest.
+
+    ``begin_batch`` marks every story known so far as stored; stories founded after it are
+    the batch's new ones until the next call. ``merges`` lists the stories folded in the
+    current batch (their stored rows must be relabelled).
+    """
+
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+        self._key: dict[str, tuple[datetime, str]] = {}  # story -> (first seen, id)
+        self.earliest: dict[str, datetime] = {}  # root story -> earliest held member published
+        self._new: set[str] = set()
+        self.merges: list[str] = []
+
+    def begin_batch(self) -> None:
+        self._new.clear()
+        self.merges = []
+
+    def see(self, story: str, at: datetime, *, is_new: bool = False) -> None:
+        """Record a story (stored, or founded by this batch) and when its first article ran."""
+        key = (at, story)
+        old = self._key.get(story)
+        self._key[story] = key if old is None else min(old, key)
+        self.parent.setdefault(story, story)
+        if is_new:
+            self._new.add(story)
+
+    def _rank(self, story: str) -> tuple[bool, datetime, str]:
+        return (story in self._new, *self._key[story])
+
+    def find(self, story: str) -> str:
+        while self.parent[story] != story:
+            self.parent[story] = self.parent[self.parent[story]]
+            story = self.parent[story]
+        return story
+
+    def union(self, a: str, b: str) -> str:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return ra
+        keep, drop = sorted((ra, rb), key=self._rank)
+        self.parent[drop] = keep
+        self._key[keep] = min(self._key[keep], self._key[drop])
+        if drop in self.earliest:
+            dropped = self.earliest.pop(drop)
+            self.earliest[keep] = min(self.earliest.get(keep, dropped), dropped)
+        if drop not in self._new:
+            self.merges.append(drop)
+        return keep
+
+
+class _Day:
+    __slots__ = ("ids", "postings", "used")
+
+    def __init__(self) -> None:
+        self.ids: list[int] = []
+        self.postings: dict[tuple[str, str], list[int]] = {}  # (lang, token) -> doc ids
+        self.used = 0
+
+
+class StoryIndex:
+    """Assigned articles by day with a token index; see the module docstring."""
+
+    def __init__(self, max_docs: int = MAX_DOCS) -> None:
+        self.max_docs = max_docs
+        self.clear()
+
+    def clear(self) -> None:
+        """Forget everything (after a failed batch: what it added was never stored)."""
+        self.stories = Stories()
+        self.synced_at: datetime | None = None  # when held days were last brought up to date
+        self.comparisons = 0
+        self._docs_by_id: list[Doc | None] = []  # doc id -> held doc (token tuples)
+        self._story: list[str] = []  # doc id -> story id when added (resolve with find)
+        self._ids: dict[str, int] = {}  # article_id -> doc id
+        self._days: dict[int, _Day] = {}
+        self._vocab: dict[str, str] = {}
+        self._tick = 0
+        self._docs = 0
+
+    def __contains__(self, article_id: str) -> bool:
+        return article_id in self._ids
+
+    def __len__(self) -> int:
+        return self._docs
+
+    @property
+    def days(self) -> frozenset[int]:
+        """The day numbers whose stored articles are all held."""
+        return frozenset(self._days)
+
+    def story_of(self, article_id: str) -> str:
+        """The current story of an indexed article."""
+        return self.stories.find(self._story[self._ids[article_id]])
+
+    def open_days(self, days: Iterable[int]) -> list[int]:
+        """Mark ``days`` as needed now; return those not held yet (to be loaded, then added)."""
+        self._tick += 1
+        missing = []
+        for day in sorted(set(days)):
+            bucket = self._days.get(day)
+            if bucket is None:
+                bucket = self._days[day] = _Day()
+                missing.append(day)
+            bucket.used = self._tick
+        return missing
+
+    def add(self, doc: Doc, story_id: str) -> None:
+        """Hold ``doc`` (a member of ``story_id``) in its day's bucket, if that day is open."""
+        bucket = self._days.get(day_of(doc.published_at))
+        if bucket is None or doc.article_id in self._ids:
+            return
+        vocab = self._vocab
+        title = tuple([vocab.setdefault(t, t) for t in doc.title_tokens])
+        held = Doc(
+            doc.article_id,
+            vocab.setdefault(doc.outlet, doc.outlet),
+            doc.lang,
+            doc.published_at,
+            title,
+            tuple([vocab.setdefault(t, t) for t in doc.summary_tokens]),
+            tuple([vocab.setdefault(t, t) for t in doc.entities]),
+        )
+        index = len(self._docs_by_id)
+        self._docs_by_id.append(held)
+        self._story.append(story_id)
+        self._ids[doc.article_id] = index
+        bucket.ids.append(index)
+        for token in title:  # every rule needs shared title tokens (see best_match)
+            bucket.postings.setdefault((doc.lang, token), []).append(index)
+        self.stories.see(story_id, doc.published_at)
+        root = self.stories.find(story_id)
+        first = self.stories.earliest.get(root)
+        if first is None or doc.published_at < first:
+            self.stories.earliest[root] = doc.published_at
+        self._docs += 1
+
+    def evict(self) -> int:
+        """Drop least recently needed days (not those of the current batch) over ``max_docs``."""
+        dropped = 0
+        for day in sorted(self._days, key=lambda d: (self._days[d].used, d)):
+            if self._docs <= self.max_docs or self._days[day].used == self._tick:
+                break
+            for index in self._days.pop(day).ids:
+                held = self._docs_by_id[index]
+                assert held is not None
+                del self._ids[held.article_id]
+                self._docs_by_id[index] = None
+                self._docs -= 1
+                dropped += 1
+        return dropped
+
+    def best_match(self, doc: Doc) -> tuple[str, float] | None:
+        """The most similar held article that is the same story as ``doc``: (its id, score)."""
+        # Prefix filter (set-similarity joins): every rule of ``score`` needs title Jaccard
+        # >= MIN_TITLE_JACCARD, so a match shares at least ``need`` of this doc's title tokens,
+        # and hence at least one of its ``len - need + 1`` rarest ones. Only those are probed.
+        toks = doc.title_tokens
+        if not toks:
+            return None
+        day = day_of(doc.published_at)
+        buckets = [b for b in (self._days.get(day + k) for k in (-1, 0, 1)) if b is not None]
+        need = max(1, math.ceil(MIN_TITLE_JACCARD * len(toks) - 1e-9))
+        lists = []
+        for token in sorted(toks):  # sorted: rarity ties resolve by token, not by hash seed
+            key = (doc.lang, token)
+            parts = [p for p in (b.postings.get(key) for b in buckets) if p]
+            lists.append(parts)
+        shared: Counter[int] = Counter()
+        for parts in sorted(lists, key=lambda ps: sum(map(len, ps)))[: len(toks) - need + 1]:
+            if sum(map(len, parts)) <= MAX_POSTING:  # that common a token identifies nothing
+                for posting in parts:
+                    shared.update(posting)
+        best: tuple[str, float] | None = None
+        # most shared tokens first, then the earlier-added doc: the same candidates every run
+        ranked = heapq.nsmallest(MAX_CANDIDATES, shared.items(), key=lambda kv: (-kv[1], kv[0]))
+        for index, _ in ranked:
+            other = self._docs_by_id[index]
+            if other is None or other.article_id == doc.article_id or other.outlet == doc.outlet:
+                continue  # an outlet does not wire-copy itself (score would say 0)
+            if abs(doc.published_at - other.published_at) > WINDOW:
+                continue
+            common = len(toks.intersection(other.title_tokens))  # cheap: every rule needs it
+            if common < MIN_TITLE_JACCARD * (len(toks) + len(other.title_tokens) - common):
+                continue
+            first = self.stories.earliest.get(self.stories.find(self._story[index]))
+            if first is not None and abs(doc.published_at - first) > SPAN:
+                continue  # a story is one news item, not a running theme: no endless chains
+            self.comparisons += 1
+            value = score(doc, other)
+            if value > 0.0 and (best is None or value > best[1]):
+                best = (other.article_id, value)
+        return best
