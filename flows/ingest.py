@@ -16,13 +16,14 @@ from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
 from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.utilities.annotations import quote
 
-from mediawatch import pipeline, runplan, seeds, store, writes
+from mediawatch import pipeline, runplan, seeds, store, topics_yaml, writes
 from mediawatch.config import Settings, load_settings
 from mediawatch.fetch import make_client
 from mediawatch.fetch_many import Fetched, FetchTarget, fetch_many, fetch_target, target_for
 from mediawatch.models import Feed, FeedOutcome, FeedState, FetchResult
-from mediawatch.tagging import Rules
+from mediawatch.storyindex import StoryIndex
 
 FEEDS_PER_BATCH = 64  # feeds fetched by one task, processed and written per transaction
 LOOKAHEAD = 2  # batches being processed (on every core) while the flow stores an earlier one
@@ -91,12 +92,14 @@ def store_batch_task(
     rules_version: str,
     run_id: str,
     now: datetime,
+    story_index: StoryIndex,
 ) -> list[tuple[FeedOutcome, int]]:
     """Store a processed batch of feeds in one transaction."""
     outcomes = batch.result()
     with store.writer(settings.store_target, wait_s=settings.lock_wait_s) as conn:
         counts = writes.write_outcomes(
-            conn, outcomes, states, run_id=run_id, rules_version=rules_version, now=now
+            conn, outcomes, states, run_id=run_id, rules_version=rules_version, now=now,
+            story_index=story_index,
         )
     for outcome in outcomes:
         outcome.articles, outcome.tags = [], {}  # keep the flow's memory flat
@@ -144,21 +147,24 @@ def ingest(
     settings = load_settings().with_db(db)
     path = Path(feeds_file) if feeds_file else settings.feeds_file
     feeds = seeds.shard_feeds(seeds.load_feeds(path, base_url=base_url), shard, shards)
-    rules = Rules.load(settings.topics_file)
+    # a bad topics file fails here, before any fetch; workers compile the rules themselves
+    version = topics_yaml.rules_version(settings.topics_file)
     run_id = uuid.uuid4().hex[:12]
     states = _prepare(settings, feeds, run_id, run_kind)
 
     now = datetime.now(UTC)
     plan = runplan.plan_run(feeds, states, now, due_only=due_only)
     summary = runplan.RunSummary(run_id=run_id)
+    story_index = StoryIndex()  # story candidates, read from the DB once per run, not per batch
     for feed in plan.deferred:
         deferred = FeedOutcome(feed, runplan.deferred_result(feed, states.get(feed.url), now))
         summary.add(deferred, 0)
 
     def stored(item: tuple[pipeline.Batch, datetime, list[Fetched]]) -> None:
         batch, fetched_at, fetched = item
+        # quote(): Prefect would otherwise walk every article and feed state looking for futures
         for outcome, new in store_batch_task(
-            batch, states, settings, rules.version, run_id, fetched_at
+            quote(batch), quote(states), settings, version, run_id, fetched_at, quote(story_index)
         ):
             summary.add(outcome, new)
         for f in fetched:  # Prefect keeps task results for the whole run: drop the bodies now
@@ -173,13 +179,14 @@ def ingest(
     with (
         make_client(settings.http) as client,
         # a run of more than one batch starts the worker processes now, while it fetches
-        pipeline.Processor(rules, settings.topics_file, eager=len(chunks) > 1) as processor,
+        pipeline.Processor(settings.topics_file, eager=len(chunks) > 1) as processor,
     ):
 
         def fetch_next() -> None:
             if chunks:
                 targets = [target_for(f, states.get(f.url)) for f in chunks.popleft()]
-                fetching.append((targets, fetch_batch_task.submit(targets, client, settings)))
+                future = fetch_batch_task.submit(quote(targets), client, settings)
+                fetching.append((targets, future))
 
         for _ in range(FETCH_AHEAD):
             fetch_next()

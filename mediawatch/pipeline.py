@@ -152,15 +152,19 @@ class Processor:
     """``process_all`` for a whole run: batches go to one pool that lives as long as the run.
 
     Starting worker processes costs ~1-2 s each (imports, rules), so the pool is started once,
-    when the run's bodies reach ``POOL_MIN_BYTES`` (small runs stay in-process), and kept.
+    when the run's bodies reach ``POOL_MIN_BYTES`` (small runs stay in-process), and kept. The
+    rules are compiled in this process only when a batch is processed here (~45 MB of
+    morphology dictionaries a process).
     ``submit`` returns at once while the pool works, so the caller can store the previous batch
     meanwhile: parsing on every core overlaps fetching and writing.
     """
 
     def __init__(
-        self, rules: Rules, topics_path: Path, *, workers: int | None = None, eager: bool = False
+        self, topics_path: Path, *, workers: int | None = None, eager: bool = False,
+        rules: Rules | None = None,
     ) -> None:
-        self.rules, self.topics_path = rules, topics_path
+        self.topics_path = topics_path
+        self._rules = rules  # compiled on first in-process use: the pool's workers have their own
         self.workers = workers if workers is not None else (os.cpu_count() or 1)
         self._bytes = 0
         self._pool: ProcessPoolExecutor | None = None
@@ -168,6 +172,13 @@ class Processor:
             self._pool = _pool(self.workers, topics_path)
             for _ in range(self.workers):
                 self._pool.submit(_warm)
+
+    @property
+    def rules(self) -> Rules:
+        """The compiled rules for in-process work (loaded once, when first needed)."""
+        if self._rules is None:
+            self._rules = Rules.load(self.topics_path)
+        return self._rules
 
     def __enter__(self) -> Processor:
         return self
@@ -196,7 +207,7 @@ class Processor:
         if self._pool is not None:
             try:
                 return Batch([self._pool.submit(_process_in_worker, *job) for job in jobs],
-                             jobs, self.rules)
+                             jobs, self)
             except BrokenProcessPool:  # a worker died (killed, out of memory): carry on here
                 self.close()
                 self.workers = 0
@@ -210,8 +221,8 @@ class Batch:
     """The outcomes of one submitted batch: ready values or pool futures."""
 
     def __init__(self, parts: list[FeedOutcome] | list[Future[FeedOutcome]],
-                 jobs: list[Job] | None = None, rules: Rules | None = None) -> None:
-        self._parts, self._jobs, self._rules = parts, jobs, rules
+                 jobs: list[Job] | None = None, processor: Processor | None = None) -> None:
+        self._parts, self._jobs, self._processor = parts, jobs, processor
 
     def result(self) -> list[FeedOutcome]:
         """The outcomes in submission order; a feed whose worker died is processed here."""
@@ -221,7 +232,8 @@ class Batch:
                 try:
                     part = part.result()
                 except BrokenProcessPool:
-                    assert self._jobs is not None and self._rules is not None
-                    part = process_fetch(*self._jobs[i][:2], self._rules, *self._jobs[i][2:])
+                    assert self._jobs is not None and self._processor is not None
+                    rules = self._processor.rules
+                    part = process_fetch(*self._jobs[i][:2], rules, *self._jobs[i][2:])
             out.append(part)
         return out

@@ -8,7 +8,6 @@ text is then a tokenizer pass plus dictionary look-ups. See docs/tagging.md.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -18,7 +17,14 @@ from typing import Any
 
 from mediawatch.language import detect_language
 from mediawatch.textnorm import TOKEN_OR_BREAK_RE, TOKEN_RE, fold
-from mediawatch.topics_yaml import LANGS, TopicsError, TopicSpec, _LangSpec, load_topics
+from mediawatch.topics_yaml import (
+    LANGS,
+    TopicsError,
+    TopicSpec,
+    _LangSpec,
+    load_topics,
+    version_of,
+)
 
 __all__ = ["LANGS", "Rules", "TopicSpec", "TopicsError", "load_topics"]
 
@@ -295,7 +301,7 @@ class Rules:
             path = load_settings().topics_file
         raw = Path(path).read_bytes()
         topics = load_topics(raw, path)
-        return cls(topics, hashlib.sha256(raw).hexdigest()[:12], morph)
+        return cls(topics, version_of(raw), morph)
 
     # -- compiling -----------------------------------------------------------------------
     def _word(self, lang: str, word: str) -> int:

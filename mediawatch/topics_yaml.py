@@ -6,6 +6,7 @@ is :class:`mediawatch.tagging.Rules`; see docs/tagging.md for the file format.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -185,6 +186,22 @@ def load_topics(raw: bytes, path: Path | str) -> list[TopicSpec]:
             raise fail("needs terms for at least one of uk, ru, en")
         out.append(TopicSpec(name, str(body.get("description", "")), langs))
     return out
+
+
+def rules_version(path: Path) -> str:
+    """Validate a topics file (raising :class:`TopicsError`) and return its rules version.
+
+    The version is what tags are stored with; it is the same as ``Rules.load(path).version``
+    without compiling the rules (no morphology dictionaries are loaded).
+    """
+    raw = Path(path).read_bytes()
+    load_topics(raw, path)
+    return version_of(raw)
+
+
+def version_of(raw: bytes) -> str:
+    """The rules version of a topics file's bytes: the first 12 hex digits of its SHA-256."""
+    return hashlib.sha256(raw).hexdigest()[:12]
 
 
 def _display(path: Path | str) -> str:
