@@ -15,13 +15,17 @@ from bench.procmon import Sampler
 class IngestWorker:
     """A running ``bench.ingest_worker`` with a memory sampler on its process tree."""
 
-    def __init__(self, prefect_home: Path, log: Path) -> None:
+    def __init__(self, prefect_home: Path, log: Path, api_url: str | None = None) -> None:
         env = {
             **os.environ,
             "PREFECT_HOME": str(prefect_home),
             "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
             "PREFECT_LOGGING_LEVEL": "WARNING",
         }
+        if api_url:  # a long-lived server, as `mediawatch serve` runs; else a temporary one
+            env["PREFECT_API_URL"] = api_url
+        else:
+            env.pop("PREFECT_API_URL", None)
         prefect_home.mkdir(parents=True, exist_ok=True)
         self._log = log.open("ab")
         self.proc = subprocess.Popen(
