@@ -102,7 +102,7 @@ def store_batch_task(
             story_index=story_index,
         )
     for outcome in outcomes:
-        outcome.articles, outcome.tags = [], {}  # keep the flow's memory flat
+        outcome.articles, outcome.tags, outcome.docs = [], {}, {}  # keep the flow's memory flat
     return [(o, counts.get(o.feed.url, 0)) for o in outcomes]
 
 

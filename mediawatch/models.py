@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from mediawatch.storymatch import Doc
 
 FetchStatus = Literal["ok", "not_modified", "error", "deferred"]
 FeedKind = Literal["rss", "sitemap"]
@@ -102,3 +105,6 @@ class FeedOutcome:
     )  # article_id -> topic -> terms
     items_seen: int = 0
     error: str | None = None  # fetch or parse error, if any
+    # article_id -> the story matcher's view of it (not for slug titles), made by the parse
+    # worker so the single writer process does not tokenise every new article again
+    docs: dict[str, Doc] = field(default_factory=dict)

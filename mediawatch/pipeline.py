@@ -19,6 +19,7 @@ from mediawatch.language import detect_language
 from mediawatch.models import Feed, FeedOutcome, FetchResult, RawItem
 from mediawatch.normalize import normalize_item
 from mediawatch.parse import parse_feed
+from mediawatch.storymatch import make_doc
 from mediawatch.tagging import Rules
 
 # Below this many body bytes a pool costs more (worker start-up) than it saves.
@@ -57,7 +58,8 @@ def process_fetch(
     fetched_at: datetime,
     children: Sequence[FetchResult] = (),
 ) -> FeedOutcome:
-    """Turn one fetch result into a FeedOutcome (articles + tags, or a per-feed error).
+    """Turn one fetch result into a FeedOutcome (articles, tags and story-matcher views, or a
+    per-feed error).
 
     ``children``: for a sitemap index, the fetched child sitemaps (``sitemap_fetch``); their
     items count as the feed's own.
@@ -85,6 +87,11 @@ def process_fetch(
         if lang != article.lang:
             article = replace(article, lang=lang)
         outcome.articles.append(article)
+        if not article.title_is_slug:
+            outcome.docs[article.article_id] = make_doc(
+                article.article_id, article.outlet, lang, article.published_at, article.title,
+                article.summary,
+            )
         tags = rules.tag(article.title, article.summary, lang)
         if tags:
             outcome.tags[article.article_id] = tags

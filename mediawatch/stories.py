@@ -17,7 +17,7 @@ between outlets and repeat within one ("news-viyna-rosia-vtraty" every day).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -72,6 +72,7 @@ def assign_stories(
     *,
     index: StoryIndex | None = None,
     run_id: str | None = None,
+    docs: Mapping[str, Doc] | None = None,
 ) -> StoryStats:
     """Give every article in ``new_articles`` a story; run inside the writer's transaction.
 
@@ -79,8 +80,10 @@ def assign_stories(
     stored articles are read once per run); without it, a fresh one reads what this batch
     needs. ``run_id``: this run's id, so other writers' articles that arrived since a day was
     loaded are added (the run's own are already held). Translation links are looked up within
-    ``LINK_WINDOW``.
+    ``LINK_WINDOW``. ``docs``: matcher views of new articles already made (by the parse
+    workers); the others are made here.
     """
+    docs = docs or {}
     new_rows = conn.execute(load_sql("store/stories_new")).fetchall()
     if not new_rows:
         return StoryStats()
@@ -123,7 +126,7 @@ def assign_stories(
                 found.append(story)
         doc: Doc | None = None
         if not slug:
-            doc = make_doc(aid, outlet, lang, published, title, summary)
+            doc = docs.get(aid) or make_doc(aid, outlet, lang, published, title, summary)
             match = index.best_match(doc)
             if match is not None:
                 found.append(index.story_of(match[0]))

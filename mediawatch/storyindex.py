@@ -94,7 +94,7 @@ class _Day:
 
     def __init__(self) -> None:
         self.ids: list[int] = []
-        self.postings: dict[tuple[str, str], list[int]] = {}  # (lang, token) -> doc ids
+        self.postings: dict[str, dict[str, list[int]]] = {}  # lang -> token -> doc ids
         self.used = 0
 
 
@@ -166,8 +166,9 @@ class StoryIndex:
         self._story.append(story_id)
         self._ids[doc.article_id] = index
         bucket.ids.append(index)
+        postings = bucket.postings.setdefault(doc.lang, {})
         for token in title:  # every rule needs shared title tokens (see best_match)
-            bucket.postings.setdefault((doc.lang, token), []).append(index)
+            postings.setdefault(token, []).append(index)
         self.stories.see(story_id, doc.published_at)
         root = self.stories.find(story_id)
         first = self.stories.earliest.get(root)
@@ -199,35 +200,42 @@ class StoryIndex:
         if not toks:
             return None
         day = day_of(doc.published_at)
-        buckets = [b for b in (self._days.get(day + k) for k in (-1, 0, 1)) if b is not None]
+        days = (self._days.get(day + k) for k in (-1, 0, 1))
+        buckets = [p for p in (b.postings.get(doc.lang) for b in days if b) if p]
         need = max(1, math.ceil(MIN_TITLE_JACCARD * len(toks) - 1e-9))
         lists = []
         for token in sorted(toks):  # sorted: rarity ties resolve by token, not by hash seed
-            key = (doc.lang, token)
-            parts = [p for p in (b.postings.get(key) for b in buckets) if p]
-            lists.append(parts)
+            parts = [p for p in (b.get(token) for b in buckets) if p]
+            lists.append((sum(map(len, parts)), len(lists), parts))
+        lists.sort()
         shared: Counter[int] = Counter()
-        for parts in sorted(lists, key=lambda ps: sum(map(len, ps)))[: len(toks) - need + 1]:
-            if sum(map(len, parts)) <= MAX_POSTING:  # that common a token identifies nothing
+        for total, _, parts in lists[: len(toks) - need + 1]:
+            if total <= MAX_POSTING:  # that common a token identifies nothing
                 for posting in parts:
                     shared.update(posting)
         best: tuple[str, float] | None = None
         # most shared tokens first, then the earlier-added doc: the same candidates every run
         ranked = heapq.nsmallest(MAX_CANDIDATES, shared.items(), key=lambda kv: (-kv[1], kv[0]))
+        when = doc.published_at
+        near_lo, near_hi, span_lo, span_hi = when - WINDOW, when + WINDOW, when - SPAN, when + SPAN
+        held, story_of, stories = self._docs_by_id, self._story, self.stories
         for index, _ in ranked:
-            other = self._docs_by_id[index]
-            if other is None or other.article_id == doc.article_id or other.outlet == doc.outlet:
+            other = held[index]
+            if other is None or other.outlet == doc.outlet or other.article_id == doc.article_id:
                 continue  # an outlet does not wire-copy itself (score would say 0)
-            if abs(doc.published_at - other.published_at) > WINDOW:
+            if not near_lo <= other.published_at <= near_hi:
                 continue
-            common = len(toks.intersection(other.title_tokens))  # cheap: every rule needs it
-            if common < MIN_TITLE_JACCARD * (len(toks) + len(other.title_tokens) - common):
+            title = other.title_tokens
+            common = len(toks.intersection(title))  # cheap, and every rule needs it
+            if common < MIN_TITLE_JACCARD * (len(toks) + len(title) - common):
                 continue
-            first = self.stories.earliest.get(self.stories.find(self._story[index]))
-            if first is not None and abs(doc.published_at - first) > SPAN:
+            first = stories.earliest.get(stories.find(story_of[index]))
+            if first is not None and not span_lo <= first <= span_hi:
                 continue  # a story is one news item, not a running theme: no endless chains
             self.comparisons += 1
             value = score(doc, other)
             if value > 0.0 and (best is None or value > best[1]):
                 best = (other.article_id, value)
+                if value >= 1.0:  # nothing scores higher, and a tie would not replace it
+                    break
         return best

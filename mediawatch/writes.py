@@ -160,7 +160,8 @@ def write_outcomes(
             conn.execute(load_sql("store/insert_new_articles"))
             stories.record_links(conn, articles)  # hreflang translations of the new articles
             # incremental: new articles x the days around them
-            stories.assign_stories(conn, now, index=story_index, run_id=run_id)
+            docs = {k: d for o in outcomes for k, d in o.docs.items()}
+            stories.assign_stories(conn, now, index=story_index, run_id=run_id, docs=docs)
             conn.execute(load_sql("store/insert_new_topics"), {"rules_version": rules_version})
             conn.execute(load_sql("store/update_feed_states"))
             conn.execute(load_sql("store/insert_fetch_log"), {"run_id": run_id})

@@ -137,3 +137,26 @@ def test_candidates_come_from_the_three_days_around_an_article() -> None:
     doc = make_doc("q", "Query", "en", T0, TITLE + " - reports", "")
     assert index.best_match(doc) == ("n", pytest.approx(0.9, abs=0.1))
     assert index.comparisons == 1
+
+
+def test_the_writer_uses_the_matcher_views_the_parse_workers_made(conn, monkeypatch) -> None:
+    a = art("a", "Reuters", TITLE, at=T0)
+    b = art("b", "BBC News", TITLE + " - reports", at=T0 + timedelta(hours=1))
+    outcomes = [
+        FeedOutcome(
+            feed=Feed(url=x.feed_url, outlet=x.outlet, lang="en", country="UA"),
+            fetch=FetchResult(feed_url=x.feed_url, status="ok", started_at=T0),
+            articles=[x],
+            docs={x.article_id: make_doc(x.article_id, x.outlet, x.lang, x.published_at,
+                                         x.title, x.summary)},
+        )
+        for x in (a, b)
+    ]
+
+    def no_tokenising(*args, **kwargs):
+        raise AssertionError("the writer tokenised an article the worker had done")
+
+    monkeypatch.setattr(stories, "make_doc", no_tokenising)
+    writes.write_outcomes(conn, outcomes, {}, run_id="r", rules_version="t", now=T0,
+                          story_index=StoryIndex())
+    assert set(story_of(conn).values()) == {a.article_id}
