@@ -16,6 +16,7 @@ from pathlib import Path
 
 class _QuietHandler(SimpleHTTPRequestHandler):
     extensions_map = {**SimpleHTTPRequestHandler.extensions_map, ".xml": "application/xml"}
+    protocol_version = "HTTP/1.1"  # keep-alive, as real news sites answer
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
         pass
