@@ -7,6 +7,7 @@ and a rerun after a crash ingests them again without duplicates (anti-join on ar
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -22,6 +23,11 @@ from mediawatch.store import transaction
 from mediawatch.storyindex import StoryIndex
 
 _TS = pa.timestamp("us", tz="UTC")
+# The writer builds a few MB of Arrow columns per batch. Arrow's default pool (mimalloc) kept
+# ~75 MB of them mapped through a 100 k-article run (bench, docs/performance.md); the system
+# allocator gives them back. Process-wide, so only where nobody asked for another pool.
+if "ARROW_DEFAULT_MEMORY_POOL" not in os.environ:
+    pa.set_memory_pool(pa.system_memory_pool())
 
 
 def articles_table(articles: Sequence[Article], run_id: str) -> pa.Table:
