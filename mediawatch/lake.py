@@ -245,8 +245,8 @@ _COLUMN_KEY = re.compile(r"\s+(?:primary\s+key|unique)\b", re.IGNORECASE)
 def adapt_ddl(sql: str) -> str:
     """Drop PRIMARY KEY / UNIQUE constraints, which DuckLake does not support.
 
-    Uniqueness never depends on them: every write de-duplicates itself (anti-join or MERGE);
-    on a DuckDB file the constraints stay as a second line of defence.
+    Uniqueness never depends on them: every write de-duplicates itself (anti-join or MERGE).
+    On a DuckDB file the small tables keep theirs; the article tables have none (migration 006).
     """
     sql = _COMMENT.sub("", sql)
     return _COLUMN_KEY.sub("", _TABLE_KEY.sub("", sql))
