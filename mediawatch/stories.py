@@ -116,7 +116,7 @@ def assign_stories(
             stories.see(other_story, now)
 
     assigned: dict[str, str] = {}
-    joined = comparisons = 0
+    joined = 0
     before = index.comparisons
     for aid, outlet, title, summary, lang, published, slug in new_rows:
         found: list[str] = []
@@ -156,17 +156,13 @@ def _span(first_day: int, last_day: int) -> tuple[datetime, datetime]:
 
 def _day_ranges(days: list[int]) -> list[tuple[datetime, datetime]]:
     """Sorted day numbers as few [lo, hi) instant ranges (one per run of consecutive days)."""
-    ranges: list[tuple[datetime, datetime]] = []
-    start = prev = None
+    runs: list[list[int]] = []  # [first, last] day of each run
     for day in days:
-        if start is None or prev is None or day != prev + 1:
-            if start is not None and prev is not None:
-                ranges.append(_span(start, prev))
-            start = day
-        prev = day
-    if start is not None and prev is not None:
-        ranges.append(_span(start, prev))
-    return ranges
+        if runs and day == runs[-1][1] + 1:
+            runs[-1][1] = day
+        else:
+            runs.append([day, day])
+    return [_span(first, last) for first, last in runs]
 
 
 def _hold(index: StoryIndex, conn: duckdb.DuckDBPyConnection, sql: str, params: dict) -> None:

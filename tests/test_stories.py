@@ -74,12 +74,12 @@ def art(
     )
 
 
-def write(conn: duckdb.DuckDBPyConnection, articles: Sequence[Article]) -> None:
-    """Store a batch through the real writer (which assigns stories in its transaction)."""
+def outcomes_of(articles: Sequence[Article]) -> list[FeedOutcome]:
+    """One successful feed outcome per feed URL of ``articles``."""
     by_feed: dict[str, list[Article]] = defaultdict(list)
     for a in articles:
         by_feed[a.feed_url].append(a)
-    outcomes = [
+    return [
         FeedOutcome(
             feed=Feed(url=url, outlet=items[0].outlet, lang="en", country="UA"),
             fetch=FetchResult(feed_url=url, status="ok", started_at=T0),
@@ -87,8 +87,14 @@ def write(conn: duckdb.DuckDBPyConnection, articles: Sequence[Article]) -> None:
         )
         for url, items in by_feed.items()
     ]
+
+
+def write(conn: duckdb.DuckDBPyConnection, articles: Sequence[Article]) -> None:
+    """Store a batch through the real writer (which assigns stories in its transaction)."""
     now = max(a.fetched_at for a in articles)
-    writes.write_outcomes(conn, outcomes, {}, run_id="t", rules_version="t", now=now)
+    writes.write_outcomes(
+        conn, outcomes_of(articles), {}, run_id="t", rules_version="t", now=now
+    )
 
 
 RECOMPUTED = """

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from datetime import timedelta
 
 import duckdb
 import pytest
-from test_stories import T0, art, story_of
+from test_stories import T0, art, outcomes_of, story_of
 
 from mediawatch import store, stories, writes
-from mediawatch.models import Article, Feed, FeedOutcome, FetchResult
+from mediawatch.models import Article
 from mediawatch.storyindex import StoryIndex, day_of
 from mediawatch.storymatch import make_doc
 
@@ -33,17 +32,7 @@ def write(
     run_id: str = "run-a",
 ) -> stories.StoryStats:
     """One batch through the real writer; returns what story assignment did."""
-    by_feed: dict[str, list[Article]] = defaultdict(list)
-    for a in articles:
-        by_feed[a.feed_url].append(a)
-    outcomes = [
-        FeedOutcome(
-            feed=Feed(url=url, outlet=items[0].outlet, lang="en", country="UA"),
-            fetch=FetchResult(feed_url=url, status="ok", started_at=T0),
-            articles=items,
-        )
-        for url, items in by_feed.items()
-    ]
+    outcomes = outcomes_of(articles)
     seen: list[stories.StoryStats] = []
     real = stories.assign_stories
 
@@ -142,16 +131,10 @@ def test_candidates_come_from_the_three_days_around_an_article() -> None:
 def test_the_writer_uses_the_matcher_views_the_parse_workers_made(conn, monkeypatch) -> None:
     a = art("a", "Reuters", TITLE, at=T0)
     b = art("b", "BBC News", TITLE + " - reports", at=T0 + timedelta(hours=1))
-    outcomes = [
-        FeedOutcome(
-            feed=Feed(url=x.feed_url, outlet=x.outlet, lang="en", country="UA"),
-            fetch=FetchResult(feed_url=x.feed_url, status="ok", started_at=T0),
-            articles=[x],
-            docs={x.article_id: make_doc(x.article_id, x.outlet, x.lang, x.published_at,
-                                         x.title, x.summary)},
-        )
-        for x in (a, b)
-    ]
+    outcomes = outcomes_of([a, b])
+    for outcome in outcomes:  # the views the parse workers would have made
+        outcome.docs = {x.article_id: make_doc(x.article_id, x.outlet, x.lang, x.published_at,
+                                               x.title, x.summary) for x in outcome.articles}
 
     def no_tokenising(*args, **kwargs):
         raise AssertionError("the writer tokenised an article the worker had done")
