@@ -22,11 +22,14 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 from mediawatch import pipeline, runplan, seeds, store, topics_yaml, writes
+from mediawatch.allocator import tune_allocator
 from mediawatch.config import Settings, load_settings
 from mediawatch.fetch import make_client
 from mediawatch.fetch_many import Fetched, FetchTarget, fetch_many, fetch_target, target_for
 from mediawatch.models import Feed, FeedOutcome, FeedState, FetchResult
 from mediawatch.storyindex import StoryIndex
+
+tune_allocator()  # before the run's threads start: see mediawatch/allocator.py
 
 FEEDS_PER_BATCH = 64  # feeds fetched by one task, processed and written per transaction
 LOOKAHEAD = 2  # batches being processed (on every core) while the flow stores an earlier one
@@ -110,9 +113,9 @@ def store_batch_task(
                 conn, outcomes, states, run_id=run_id, rules_version=rules_version, now=now,
                 story_index=story_index,
             )
-            stored.extend((o, counts.get(o.feed.url, 0)) for o in outcomes)
-    for outcome, _ in stored:
-        outcome.articles, outcome.tags, outcome.docs = [], {}, {}  # keep the flow's memory flat
+            for outcome in outcomes:  # stored: keep the flow's memory flat
+                stored.append((outcome, counts.get(outcome.feed.url, 0)))
+                outcome.articles, outcome.tags, outcome.docs = [], {}, {}
     return stored
 
 

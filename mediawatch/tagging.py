@@ -118,6 +118,11 @@ def _backend(name: str) -> Keys:
     return MORPH_BACKENDS[name]()
 
 
+def preload_morphology(name: str = DEFAULT_MORPH) -> None:
+    """Load a morphology backend now (its dictionaries), so later ``Rules`` share it."""
+    _backend(name)
+
+
 @dataclass(frozen=True)
 class _Phrase:
     text: str  # as written in the yaml
