@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
-    from mediawatch.storymatch import Doc
+    from mediawatch.storymatch import PackedDoc
 
 FetchStatus = Literal["ok", "not_modified", "error", "deferred"]
 FeedKind = Literal["rss", "sitemap"]
@@ -106,5 +106,6 @@ class FeedOutcome:
     items_seen: int = 0
     error: str | None = None  # fetch or parse error, if any
     # article_id -> the story matcher's view of it (not for slug titles), made by the parse
-    # worker so the single writer process does not tokenise every new article again
-    docs: dict[str, Doc] = field(default_factory=dict)
+    # worker so the single writer process does not tokenise every new article again; packed
+    # (storymatch.packed) to cross the process boundary cheaply
+    docs: dict[str, PackedDoc] = field(default_factory=dict)

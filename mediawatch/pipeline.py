@@ -19,7 +19,7 @@ from mediawatch.language import detect_language
 from mediawatch.models import Feed, FeedOutcome, FetchResult, RawItem
 from mediawatch.normalize import normalize_item
 from mediawatch.parse import parse_feed
-from mediawatch.storymatch import make_doc
+from mediawatch.storymatch import make_doc, packed
 from mediawatch.tagging import Rules
 
 # Below this many body bytes a pool costs more (worker start-up) than it saves.
@@ -88,10 +88,10 @@ def process_fetch(
             article = replace(article, lang=lang)
         outcome.articles.append(article)
         if not article.title_is_slug:
-            outcome.docs[article.article_id] = make_doc(
+            outcome.docs[article.article_id] = packed(make_doc(
                 article.article_id, article.outlet, lang, article.published_at, article.title,
                 article.summary,
-            )
+            ))
         tags = rules.tag(article.title, article.summary, lang)
         if tags:
             outcome.tags[article.article_id] = tags

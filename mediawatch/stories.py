@@ -28,7 +28,7 @@ from mediawatch.models import Article
 from mediawatch.normalize import canonical_url
 from mediawatch.sqlfiles import load_sql
 from mediawatch.storyindex import DAY_S, Stories, StoryIndex, day_of
-from mediawatch.storymatch import Doc, make_doc
+from mediawatch.storymatch import Doc, PackedDoc, make_doc, unpacked
 
 _TS = pa.timestamp("us", tz="UTC")
 LINK_WINDOW = timedelta(days=3)  # translations are published within hours; 3 days is generous
@@ -72,7 +72,7 @@ def assign_stories(
     *,
     index: StoryIndex | None = None,
     run_id: str | None = None,
-    docs: Mapping[str, Doc] | None = None,
+    docs: Mapping[str, PackedDoc] | None = None,
 ) -> StoryStats:
     """Give every article in ``new_articles`` a story; run inside the writer's transaction.
 
@@ -126,7 +126,8 @@ def assign_stories(
                 found.append(story)
         doc: Doc | None = None
         if not slug:
-            doc = docs.get(aid) or make_doc(aid, outlet, lang, published, title, summary)
+            made = docs.get(aid)
+            doc = unpacked(made) if made else make_doc(aid, outlet, lang, published, title, summary)
             match = index.best_match(doc)
             if match is not None:
                 found.append(index.story_of(match[0]))

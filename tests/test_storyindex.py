@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -12,7 +14,7 @@ from test_stories import T0, art, outcomes_of, story_of
 from mediawatch import store, stories, writes
 from mediawatch.models import Article
 from mediawatch.storyindex import StoryIndex, day_of
-from mediawatch.storymatch import make_doc
+from mediawatch.storymatch import make_doc, packed, unpacked
 
 TITLE = "Ukraine and the US agree on a 20-point peace framework in Geneva talks"
 
@@ -133,8 +135,9 @@ def test_the_writer_uses_the_matcher_views_the_parse_workers_made(conn, monkeypa
     b = art("b", "BBC News", TITLE + " - reports", at=T0 + timedelta(hours=1))
     outcomes = outcomes_of([a, b])
     for outcome in outcomes:  # the views the parse workers would have made
-        outcome.docs = {x.article_id: make_doc(x.article_id, x.outlet, x.lang, x.published_at,
-                                               x.title, x.summary) for x in outcome.articles}
+        outcome.docs = {x.article_id: packed(make_doc(x.article_id, x.outlet, x.lang,
+                                                      x.published_at, x.title, x.summary))
+                        for x in outcome.articles}
 
     def no_tokenising(*args, **kwargs):
         raise AssertionError("the writer tokenised an article the worker had done")
@@ -143,3 +146,15 @@ def test_the_writer_uses_the_matcher_views_the_parse_workers_made(conn, monkeypa
     writes.write_outcomes(conn, outcomes, {}, run_id="r", rules_version="t", now=T0,
                           story_index=StoryIndex())
     assert set(story_of(conn).values()) == {a.article_id}
+
+
+def test_packed_views_come_back_unchanged() -> None:
+    """The workers' packed views (tokens joined by spaces) give back the very same Doc, for
+    every labelled article (uk/ru/en, names, numbers, speakers)."""
+    path = Path(__file__).parent / "fixtures" / "story_articles.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) > 100
+    for row in rows:
+        doc = make_doc(row["id"], row["outlet"], row["lang"],
+                       datetime.fromisoformat(row["published"]), row["title"], row["summary"])
+        assert unpacked(packed(doc)) == doc
