@@ -1,7 +1,7 @@
 """Resident memory of a process tree, sampled from /proc (no psutil needed).
 
 RSS summed over processes counts every shared page (the Python binary, shared libraries,
-numpy/pyarrow/duckdb code mapped by the flow process and each spawn worker) once per process.
+numpy/pyarrow/duckdb code mapped by the flow process and each parse worker) once per process.
 The tree's footprint is therefore measured as the sum of PSS (proportional set size, from
 /proc/PID/smaps_rollup: a page shared by n processes counts 1/n in each), which adds up to the
 memory the tree really holds; the plain RSS sum and the largest single process are kept too.

@@ -163,10 +163,10 @@ def _pool(workers: int, topics_path: Path) -> ProcessPoolExecutor:
 class Processor:
     """``process_all`` for a whole run: batches go to one pool that lives as long as the run.
 
-    Starting worker processes costs ~1-2 s each (imports, rules), so the pool is started once,
-    when the run's bodies reach ``POOL_MIN_BYTES`` (small runs stay in-process), and kept. The
-    rules are compiled in this process only when a batch is processed here (~45 MB of
-    morphology dictionaries a process).
+    Starting the pool costs ~1-2 s (the forkserver's imports and dictionaries, each worker's
+    rules), so it is started once, when the run's bodies reach ``POOL_MIN_BYTES`` (small runs
+    stay in-process), and kept. The rules are compiled in this process only when a batch is
+    processed here (~40 MB of morphology dictionaries).
     ``submit`` returns at once while the pool works, so the caller can store the previous batch
     meanwhile: parsing on every core overlaps fetching and writing.
     """

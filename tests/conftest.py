@@ -52,8 +52,9 @@ def db_path(tmp_path: Path) -> Path:
 def _restore_main_module() -> Iterator[None]:
     """Undo Streamlit AppTest's ``sys.modules['__main__'] = dashboard/app.py`` after each test.
 
-    Left in place, every later spawn-started process pool (pipeline.py) re-runs the dashboard
-    script in its workers, which die, and the ingest flow fails with BrokenProcessPool.
+    Left in place, every later process pool (pipeline.py; its workers re-import the main
+    module) re-runs the dashboard script in its workers, which die, and the ingest flow fails
+    with BrokenProcessPool.
     """
     main = sys.modules["__main__"]
     yield
