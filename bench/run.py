@@ -130,9 +130,10 @@ def ingest(cfg: Config, big: corpus.Corpus, inc: corpus.Corpus, db_small: Path) 
         out["flow_api_start_s"] = started  # excluded: the one-time API start
         csv = big.feeds_csv(f"{base}/{big.root.name}/feeds")
         inc_csv = inc.feeds_csv(f"{base}/{inc.root.name}/feeds")
-        # a run of the same kind (two batches: the process pool), as a scheduled run in a fresh
-        # process would be: imports and first-run set-up, not timed
-        w.run(inc_csv, WORK / "warm.duckdb")  # imports and first-run set-up, not timed
+        # imports and first-run set-up, not timed: a run of the timed runs' kind (two batches,
+        # so the process pool), not an in-process one that would leave the morphology
+        # dictionaries in the flow process (a scheduled run is a fresh process every time)
+        w.run(inc_csv, WORK / "warm.duckdb")
         pairs = []
         for _ in range(cfg.ingest_reps):
             parsed = baseline.parse_all(bodies)
