@@ -149,7 +149,7 @@ def _pool(workers: int, topics_path: Path) -> ProcessPoolExecutor:
     # Not fork: the caller runs threads (Prefect, httpx) that a fork would copy mid-lock. A
     # forkserver is a fresh interpreter that loads the workers' modules and morphology
     # dictionaries once (worker_preload) and forks each worker from itself: the workers share
-    # those pages (~40 MB) instead of loading a copy each, and start in milliseconds.
+    # those pages (~40 MB) instead of loading a copy each.
     context = get_context("forkserver")
     context.set_forkserver_preload(["mediawatch.worker_preload"])
     return ProcessPoolExecutor(
