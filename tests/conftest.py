@@ -8,6 +8,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import duckdb
 import pytest
 
 # Before anything imports Prefect: keep it local, offline and out of the user's ~/.prefect.
@@ -41,6 +42,17 @@ def shared_dir() -> Path:
             f"{SHARED} is absent: the shared fixtures are only on developer and CI machines"
         )
     return SHARED
+
+
+@pytest.fixture
+def conn() -> Iterator[duckdb.DuckDBPyConnection]:
+    """An in-memory database with the current schema (modules needing a file define their own)."""
+    from mediawatch import store
+
+    db = duckdb.connect(":memory:")
+    store.migrate(db)
+    yield db
+    db.close()
 
 
 @pytest.fixture

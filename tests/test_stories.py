@@ -34,14 +34,6 @@ class NoTags:
         return {}
 
 
-@pytest.fixture
-def conn() -> duckdb.DuckDBPyConnection:
-    db = duckdb.connect(":memory:")
-    store.migrate(db)
-    yield db
-    db.close()
-
-
 def art(
     key: str,
     outlet: str,

@@ -11,20 +11,12 @@ import duckdb
 import pytest
 from test_stories import T0, art, outcomes_of, story_of
 
-from mediawatch import store, stories, writes
+from mediawatch import stories, writes
 from mediawatch.models import Article
 from mediawatch.storyindex import StoryIndex, day_of
 from mediawatch.storymatch import make_doc, packed, unpacked
 
 TITLE = "Ukraine and the US agree on a 20-point peace framework in Geneva talks"
-
-
-@pytest.fixture
-def conn() -> duckdb.DuckDBPyConnection:
-    db = duckdb.connect(":memory:")
-    store.migrate(db)
-    yield db
-    db.close()
 
 
 def write(
