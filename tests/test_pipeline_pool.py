@@ -71,7 +71,8 @@ def test_a_killed_worker_loses_no_feed(pairs: list[tuple[Feed, FetchResult]]) ->
         pid, worker = next(iter(pool._processes.items()))
         os.kill(pid, signal.SIGKILL)
         worker.join(timeout=30)
-        assert worker.exitcode == -signal.SIGKILL
+        # -SIGKILL, or 255 when the executor's own thread read the forkserver's report first
+        assert worker.exitcode in (-signal.SIGKILL, 255)
         got = processor.submit(pairs, NOW).result()  # the pool is broken: processed here
     rules = Rules.load(TOPICS)
     assert _summary(got) == _summary([pipeline.process_fetch(f, r, rules, NOW) for f, r in pairs])
