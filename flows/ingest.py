@@ -21,7 +21,7 @@ from prefect.futures import PrefectFuture
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
-from mediawatch import pipeline, runplan, seeds, store, topics_yaml, writes
+from mediawatch import optional_imports, pipeline, runplan, seeds, store, topics_yaml, writes
 from mediawatch.allocator import tune_allocator
 from mediawatch.config import Settings, load_settings
 from mediawatch.fetch import make_client
@@ -156,7 +156,8 @@ def ingest(
     every listed feed. ``shard``/``shards`` split the feed list by a stable hash of the URL.
     ``detect_spikes_after`` runs the ``detect-spikes`` flow on the fresh data when done.
     """
-    with _frozen_heap():
+    # DuckDB would load pandas (and pyarrow, numpy: ~85 MB) on its first query parameter
+    with _frozen_heap(), optional_imports.hidden("pandas"):
         return _ingest(
             feeds_file, db, due_only, shard, shards, base_url, run_kind, detect_spikes_after
         )

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 
 import duckdb
-import pyarrow as pa
 
-from mediawatch import lake
+from mediawatch import lake, staging
 from mediawatch.alerts import Spike
 from mediawatch.sqlfiles import load_sql
 from mediawatch.store import transaction
@@ -32,28 +32,12 @@ def read_series(
     return [tuple(row) for row in conn.execute(load_sql("store/alerts_series"), params).fetchall()]
 
 
-def alerts_table(spikes: Sequence[Spike]) -> pa.Table:
-    """Columnar form of spikes, named like alerts_raw."""
-    return pa.table(
-        {
-            "day": pa.array([s.day for s in spikes], pa.date32()),
-            "topic": pa.array([s.topic for s in spikes], pa.string()),
-            "lang": pa.array([s.lang for s in spikes], pa.string()),
-            "articles": pa.array([s.articles for s in spikes], pa.int32()),
-            "baseline_mean": pa.array([s.baseline_mean for s in spikes], pa.float64()),
-            "baseline_std": pa.array([s.baseline_std for s in spikes], pa.float64()),
-            "zscore": pa.array([s.zscore for s in spikes], pa.float64()),
-            "ratio": pa.array([s.ratio for s in spikes], pa.float64()),
-        }
-    )
-
-
 @lake.retrying
 def record(conn: duckdb.DuckDBPyConnection, spikes: Sequence[Spike], now: datetime) -> int:
     """Upsert spikes in one transaction; return how many were not recorded before."""
     if not spikes:
         return 0
-    batch_alerts = alerts_table(spikes)  # noqa: F841 - read by the SQL below
+    staging.stage(conn, "batch_alerts", (dataclasses.asdict(s) for s in spikes))
     with transaction(conn):
         new = int(conn.execute(load_sql("store/alerts_count_new")).fetchone()[0])
         conn.execute(load_sql("store/alerts_record"), {"now": now})

@@ -7,9 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pyarrow as pa
-
-from mediawatch import store
+from mediawatch import staging, store
 from mediawatch.sqlfiles import load_sql
 from mediawatch.tagging import Rules
 
@@ -53,19 +51,15 @@ def retag_database(
             ).fetchall()
             if not rows:
                 return report
-            page_ids = pa.table({"article_id": [r[0] for r in rows]})  # noqa: F841
-            ids, topics, terms = [], [], []
-            for article_id, title, summary, lang in rows:
-                for topic, matched in rules.tag(title, summary, lang).items():
-                    ids.append(article_id)
-                    topics.append(topic)
-                    terms.append(list(matched))
-            page_tags = pa.table(  # noqa: F841 - read by the SQL below
-                {
-                    "article_id": pa.array(ids, pa.string()),
-                    "topic": pa.array(topics, pa.string()),
-                    "matched_terms": pa.array(terms, pa.list_(pa.string())),
-                }
+            staging.stage(conn, "page_ids", ({"article_id": r[0]} for r in rows))
+            staging.stage(
+                conn,
+                "page_tags",
+                (
+                    {"article_id": article_id, "topic": topic, "matched_terms": matched}
+                    for article_id, title, summary, lang in rows
+                    for topic, matched in rules.tag(title, summary, lang).items()
+                ),
             )
             with store.transaction(conn):
                 for topic, added, removed in conn.execute(

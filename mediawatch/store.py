@@ -18,7 +18,7 @@ from typing import Any
 
 import duckdb
 
-from mediawatch import lake
+from mediawatch import lake, staging
 from mediawatch.models import Feed, FeedState
 from mediawatch.sqlfiles import load_sql, migration_files, view_files
 
@@ -138,17 +138,14 @@ def needs_migration(conn: duckdb.DuckDBPyConnection) -> bool:
 @lake.retrying
 def sync_feeds(conn: duckdb.DuckDBPyConnection, feeds: Sequence[Feed]) -> None:
     """Add unknown feeds and refresh descriptive columns of known ones."""
-    import pyarrow as pa
-
-    incoming_feeds = pa.table(  # noqa: F841 - read by the SQL below
-        {
-            "feed_url": [f.url for f in feeds],
-            "outlet": [f.outlet for f in feeds],
-            "lang": [f.lang for f in feeds],
-            "country": [f.country for f in feeds],
-            "kind": [f.kind for f in feeds],
-            "poll_minutes": pa.array([f.poll_minutes for f in feeds], pa.int32()),
-        }
+    staging.stage(
+        conn,
+        "incoming_feeds",
+        (
+            {"feed_url": f.url, "outlet": f.outlet, "lang": f.lang, "country": f.country,
+             "kind": f.kind, "poll_minutes": f.poll_minutes}
+            for f in feeds
+        ),
     )
     with transaction(conn):
         conn.execute(load_sql("store/sync_feeds"))

@@ -22,15 +22,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import duckdb
-import pyarrow as pa
 
+from mediawatch import staging
 from mediawatch.models import Article
 from mediawatch.normalize import canonical_url
 from mediawatch.sqlfiles import load_sql
 from mediawatch.storyindex import DAY_S, Stories, StoryIndex, day_of
 from mediawatch.storymatch import Doc, PackedDoc, make_doc, unpacked
 
-_TS = pa.timestamp("us", tz="UTC")
 LINK_WINDOW = timedelta(days=3)  # translations are published within hours; 3 days is generous
 # Another writer's batch may commit up to this long after the time it stamps its rows with.
 SYNC_MARGIN = timedelta(minutes=15)
@@ -47,22 +46,26 @@ class StoryStats:
     merges: int = 0  # stories folded into another
 
 
-def links_table(articles: Sequence[Article]) -> pa.Table:
+def link_rows(articles: Sequence[Article]) -> list[dict[str, str]]:
     """The hreflang alternates of ``articles`` as rows of article_links."""
-    rows = [
-        (a.article_id, lang, url, canonical_url(url))
+    return [
+        {
+            "article_id": a.article_id,
+            "hreflang": lang,
+            "url": url,
+            "canonical_url": canonical_url(url),
+        }
         for a in articles
         for lang, url in a.alternates
         if url
     ]
-    names = ("article_id", "hreflang", "url", "canonical_url")
-    return pa.table({n: pa.array([r[i] for r in rows], pa.string()) for i, n in enumerate(names)})
 
 
 def record_links(conn: duckdb.DuckDBPyConnection, articles: Sequence[Article]) -> None:
     """Store the translation links of the batch's new articles (needs ``new_articles``)."""
-    batch_links = links_table(articles)  # noqa: F841 - read by the SQL below
-    if batch_links.num_rows:
+    rows = link_rows(articles)
+    if rows:
+        staging.stage(conn, "batch_links", rows)
         conn.execute(load_sql("store/stories_insert_links"))
 
 
@@ -179,21 +182,18 @@ def _write(
     conn: duckdb.DuckDBPyConnection, stories: Stories, assigned: dict[str, str], now: datetime
 ) -> int:
     """Insert the new articles' stories and relabel merged stored stories; return merges."""
-    story_assignments = pa.table(  # noqa: F841 - read by the SQL below
-        {
-            "article_id": pa.array(list(assigned), pa.string()),
-            "story_id": pa.array([stories.find(s) for s in assigned.values()], pa.string()),
-            "assigned_at": pa.array([now] * len(assigned), _TS),
-        }
+    staging.stage(
+        conn,
+        "story_assignments",
+        (
+            {"article_id": aid, "story_id": stories.find(story), "assigned_at": now}
+            for aid, story in assigned.items()
+        ),
     )
     conn.execute(load_sql("store/stories_insert"))
     merged = [(s, stories.find(s)) for s in stories.merges]
-    story_merges = pa.table(  # noqa: F841 - read by the SQL below
-        {
-            "old_story_id": pa.array([m[0] for m in merged], pa.string()),
-            "new_story_id": pa.array([m[1] for m in merged], pa.string()),
-        }
-    )
+    # staged even when empty: store/stories_summary reads it
+    staging.stage(conn, "story_merges", ({"old_story_id": o, "new_story_id": n} for o, n in merged))
     if merged:
         conn.execute(load_sql("store/stories_merge"))
     conn.execute(load_sql("store/stories_summary"))  # stories_raw rows of the touched stories

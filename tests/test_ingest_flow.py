@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -204,3 +205,28 @@ def test_a_transient_failure_is_retried_by_prefect(prefect_harness, tmp_path, db
 
     assert len(hits) == 2  # a 503, then the Prefect retry succeeded
     assert summary["fetched"] == 1 and summary["errors"] == 0 and summary["new_articles"] == 3
+
+
+def test_the_ingest_process_loads_no_pandas_pyarrow_or_numpy(prefect_harness, served, db_path):
+    """DuckDB would import pandas (with pyarrow and numpy, ~85 MB) on its first parameter."""
+    import json
+    import sys
+
+    from prefect.settings import get_current_settings
+
+    _, csv = served
+    script = (
+        "import json, sys\n"
+        "from flows.ingest import ingest\n"
+        f"summary = ingest(feeds_file={str(csv)!r}, db={str(db_path)!r})\n"
+        "print(json.dumps([summary['new_articles'],"
+        " sorted(m for m in ('pandas', 'pyarrow', 'numpy') if m in sys.modules)]))\n"
+    )
+    env = {**os.environ, "PREFECT_API_URL": str(get_current_settings().api.url)}
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300,
+        cwd=Path(__file__).resolve().parents[1], env=env,
+    )
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == [6, []]
+    assert _query(db_path, "select count(*) from articles") == [(6,)]
