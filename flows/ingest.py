@@ -22,7 +22,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 from mediawatch import optional_imports, pipeline, runplan, seeds, store, topics_yaml, writes
-from mediawatch.allocator import tune_allocator
+from mediawatch.allocator import release_free_memory, tune_allocator
 from mediawatch.config import Settings, load_settings
 from mediawatch.fetch import make_client
 from mediawatch.fetch_many import Fetched, FetchTarget, fetch_many, fetch_target, target_for
@@ -158,9 +158,11 @@ def ingest(
     """
     # DuckDB would load pandas (and pyarrow, numpy: ~85 MB) on its first query parameter
     with _frozen_heap(), optional_imports.hidden("pandas"):
-        return _ingest(
+        summary = _ingest(
             feeds_file, db, due_only, shard, shards, base_url, run_kind, detect_spikes_after
         )
+    release_free_memory()  # the run's batches and story index are gone: unmap what they used
+    return summary
 
 
 @contextmanager

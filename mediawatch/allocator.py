@@ -18,13 +18,29 @@ M_ARENA_MAX = -8  # mallopt parameter, from glibc's malloc.h
 ARENAS = 2
 
 
+def _libc() -> ctypes.CDLL | None:
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+    except OSError:
+        return None
+
+
 def tune_allocator() -> bool:
     """Cap glibc's malloc arenas at ``ARENAS`` unless the environment sets the cap; True when
     applied (False on other C libraries, or when ``MALLOC_ARENA_MAX`` is set)."""
     if "MALLOC_ARENA_MAX" in os.environ:
         return False
-    try:
-        mallopt = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").mallopt
-    except (OSError, AttributeError):  # not glibc (musl, macOS): nothing to tune
+    mallopt = getattr(_libc(), "mallopt", None)
+    if mallopt is None:  # not glibc (musl, macOS): nothing to tune
         return False
     return bool(mallopt(M_ARENA_MAX, ARENAS))
+
+
+def release_free_memory() -> bool:
+    """Give the memory glibc holds free back to the system (``malloc_trim``); True if any.
+
+    For a process that lives on after a run (a served or embedding process, the benchmark's
+    worker): a run's freed batches otherwise stay mapped, and the next run starts higher.
+    """
+    trim = getattr(_libc(), "malloc_trim", None)
+    return bool(trim(0)) if trim is not None else False

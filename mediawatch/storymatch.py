@@ -10,6 +10,7 @@ the same language within the time window are one story when their titles overlap
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -43,9 +44,10 @@ STOPWORDS = frozenset(
 )
 
 
-# A token set: a frozenset, or (for documents held in bulk, to save memory) a tuple of
-# distinct tokens. ``score``'s first argument always has frozensets.
-Tokens = frozenset[str] | tuple[str, ...]
+# A token set: a frozenset of tokens; or, for documents held in bulk (``StoryIndex``), a
+# sequence of distinct token numbers, the other side then numbered the same way. ``score``'s
+# first argument always has frozensets.
+Tokens = frozenset[str] | frozenset[int] | Sequence[int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +139,7 @@ def jaccard(a: Tokens, b: Tokens) -> float:
 def score(a: Doc, b: Doc) -> float:
     """How alike two articles are, 0..1; 0.0 when they may not be one story at all.
 
-    ``a`` has frozensets; ``b`` may hold tuples (a document from the story index).
+    ``a`` has frozensets; ``b`` may hold sequences (a document held by the story index).
 
     Never one story by text: different languages, the same outlet (an outlet does not wire-copy
     itself; its repeated headlines are recurring rubrics), conflicting names or numbers, or
