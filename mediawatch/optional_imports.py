@@ -32,7 +32,8 @@ def hidden(*names: str) -> Iterator[frozenset[str]]:
 
     Yields the names actually hidden: a package some code already imported stays usable (hiding
     it then would only break that code's later imports of its submodules). Afterwards imports
-    work again, and DuckDB and pyarrow look for pandas anew.
+    work again, and DuckDB and pyarrow look for pandas anew. Process-wide while it lasts: a
+    first import of a hidden package from another thread fails too.
     """
     fresh = frozenset(n for n in names if n not in sys.modules)
     if not fresh:
