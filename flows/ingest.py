@@ -116,6 +116,7 @@ def store_batch_task(
             for outcome in outcomes:  # stored: keep the flow's memory flat
                 stored.append((outcome, counts.get(outcome.feed.url, 0)))
                 outcome.articles, outcome.tags, outcome.docs = [], {}, {}
+                outcome.staged = None
     return stored
 
 

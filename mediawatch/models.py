@@ -93,6 +93,15 @@ class Article:
     alternates: tuple[tuple[str, str], ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class StagedRows:
+    """A feed's new rows as JSON lines, ready for the writer (``mediawatch.rows``)."""
+
+    articles: str  # batch_articles rows
+    topics: str  # batch_topics rows
+    links: str  # batch_links rows
+
+
 @dataclass
 class FeedOutcome:
     """Everything one feed contributed to a run: what the store writes in one transaction."""
@@ -109,3 +118,6 @@ class FeedOutcome:
     # worker so the single writer process does not tokenise every new article again; packed
     # (storymatch.packed) to cross the process boundary cheaply
     docs: dict[str, PackedDoc] = field(default_factory=dict)
+    # articles, tags and links encoded by the parse worker (then ``articles`` and ``tags`` are
+    # empty): the writer stages the text as it is (mediawatch.rows.staged)
+    staged: StagedRows | None = None

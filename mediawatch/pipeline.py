@@ -19,6 +19,7 @@ from mediawatch.language import detect_language
 from mediawatch.models import Feed, FeedOutcome, FetchResult, RawItem
 from mediawatch.normalize import normalize_item
 from mediawatch.parse import parse_feed
+from mediawatch.rows import staged
 from mediawatch.storymatch import make_doc, packed
 from mediawatch.tagging import Rules
 
@@ -116,7 +117,7 @@ def _process_in_worker(
     assert _worker_rules is not None
     outcome = process_fetch(feed, result, _worker_rules, fetched_at, children)
     outcome.fetch = replace(outcome.fetch, body=None)  # do not ship the bytes back
-    return outcome
+    return staged(outcome)  # rows encoded here, on every core, not in the writer
 
 
 def process_all(

@@ -17,15 +17,13 @@ between outlets and repeat within one ("news-viyna-rosia-vtraty" every day).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import duckdb
 
 from mediawatch import staging
-from mediawatch.models import Article
-from mediawatch.normalize import canonical_url
 from mediawatch.sqlfiles import load_sql
 from mediawatch.storyindex import DAY_S, Stories, StoryIndex, day_of
 from mediawatch.storymatch import Doc, PackedDoc, make_doc, unpacked
@@ -46,26 +44,13 @@ class StoryStats:
     merges: int = 0  # stories folded into another
 
 
-def link_rows(articles: Sequence[Article]) -> list[dict[str, str]]:
-    """The hreflang alternates of ``articles`` as rows of article_links."""
-    return [
-        {
-            "article_id": a.article_id,
-            "hreflang": lang,
-            "url": url,
-            "canonical_url": canonical_url(url),
-        }
-        for a in articles
-        for lang, url in a.alternates
-        if url
-    ]
+def record_links(conn: duckdb.DuckDBPyConnection, links: str) -> None:
+    """Store the translation links of the batch's new articles (needs ``new_articles``).
 
-
-def record_links(conn: duckdb.DuckDBPyConnection, articles: Sequence[Article]) -> None:
-    """Store the translation links of the batch's new articles (needs ``new_articles``)."""
-    rows = link_rows(articles)
-    if rows:
-        staging.stage(conn, "batch_links", rows)
+    ``links``: the batch's ``batch_links`` rows as JSON lines (``mediawatch.rows.link_rows``).
+    """
+    if links:
+        staging.stage_lines(conn, "batch_links", [links])
         conn.execute(load_sql("store/stories_insert_links"))
 
 

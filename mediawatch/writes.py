@@ -13,41 +13,12 @@ from datetime import datetime
 
 import duckdb
 
-from mediawatch import lake, staging, stories
-from mediawatch.models import Article, FeedOutcome, FeedState, FetchResult
+from mediawatch import lake, rows, staging, stories
+from mediawatch.models import FeedOutcome, FeedState, FetchResult
 from mediawatch.schedule import next_state
 from mediawatch.sqlfiles import load_sql
 from mediawatch.store import transaction
 from mediawatch.storyindex import StoryIndex
-
-
-def article_rows(articles: Sequence[Article], run_id: str) -> Iterator[dict[str, object]]:
-    """Articles as rows of ``batch_articles`` (named like articles_raw)."""
-    for a in articles:
-        yield {
-            "article_id": a.article_id,
-            "canonical_url": a.canonical_url,
-            "url": a.url,
-            "guid": a.guid,
-            "feed_url": a.feed_url,
-            "outlet": a.outlet,
-            "title": a.title,
-            "summary": a.summary,
-            "lang": a.lang,
-            "published_at": a.published_at,
-            "published_at_estimated": a.published_at_estimated,
-            "fetched_at": a.fetched_at,
-            "title_is_slug": a.title_is_slug,
-            "run_id": run_id,
-        }
-
-
-def topic_rows(outcomes: Sequence[FeedOutcome]) -> Iterator[dict[str, object]]:
-    """One ``batch_topics`` row per (article, topic), with the matched terms."""
-    for outcome in outcomes:
-        for article_id, tags in outcome.tags.items():
-            for topic, matched in tags.items():
-                yield {"article_id": article_id, "topic": topic, "matched_terms": matched}
 
 
 def _effective_result(outcome: FeedOutcome) -> FetchResult:
@@ -108,15 +79,16 @@ def write_outcomes(
     ``story_index``: the run's story candidates, kept between batches (see
     ``mediawatch.storyindex``); it is cleared if the transaction fails.
     """
-    articles = [a for o in outcomes for a in o.articles]
-    staging.stage(conn, "batch_articles", article_rows(articles, run_id))
-    staging.stage(conn, "batch_topics", topic_rows(outcomes))
+    staged = [rows.rows_of(o) for o in outcomes]  # encoded by the parse workers, mostly
+    staging.stage_lines(conn, "batch_articles", (s.articles for s in staged))
+    staging.stage_lines(conn, "batch_topics", (s.topics for s in staged))
     staging.stage(conn, "batch_feeds", feed_rows(outcomes, states, now))
+    links = "".join(s.links for s in staged)
     try:
         with transaction(conn):
-            conn.execute(load_sql("store/stage_new_articles"))
+            conn.execute(load_sql("store/stage_new_articles"), {"run_id": run_id})
             conn.execute(load_sql("store/insert_new_articles"))
-            stories.record_links(conn, articles)  # hreflang translations of the new articles
+            stories.record_links(conn, links)  # hreflang translations of the new articles
             # incremental: new articles x the days around them
             docs = {k: d for o in outcomes for k, d in o.docs.items()}
             stories.assign_stories(conn, now, index=story_index, run_id=run_id, docs=docs)

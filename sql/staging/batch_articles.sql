@@ -1,4 +1,5 @@
--- The articles of one batch, named like articles_raw (read by store/stage_new_articles).
+-- The articles of one batch, named like articles_raw less run_id (store/stage_new_articles
+-- adds the run).
 -- Staged by mediawatch.staging.stage(conn, 'batch_articles', rows): $path is its JSON-lines file.
 create or replace temp table batch_articles as
 select *
@@ -18,7 +19,6 @@ from read_json(
         published_at: 'TIMESTAMPTZ',
         published_at_estimated: 'BOOLEAN',
         fetched_at: 'TIMESTAMPTZ',
-        title_is_slug: 'BOOLEAN',
-        run_id: 'VARCHAR'
+        title_is_slug: 'BOOLEAN'
     }
 );
