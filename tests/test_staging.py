@@ -143,3 +143,44 @@ def test_every_staging_file_creates_the_table_it_is_named_after(
     for name in names:
         staging.stage(conn, name, [])
         assert conn.execute(f"select count(*) from {name}").fetchall() == [(0,)]
+
+
+def test_rows_a_worker_encoded_store_exactly_what_the_objects_store() -> None:
+    """The writer takes a feed's rows as objects or as the JSON lines a parse worker made
+    (rows.staged): the database ends up the same, run id included."""
+    from test_stories import T0, art, outcomes_of
+
+    from mediawatch import rows, store, writes
+
+    articles = [
+        art("a", "Outlet A", AWKWARD, "summary ✓", lang="uk",
+            alternates=(("ru", "https://a.example/ru/a"), ("en", ""))),
+        art("b", "Outlet B", "Ceasefire talks resume", at=T0 + timedelta(hours=1)),
+        art("c", "Outlet B", "Слаг", slug=True),
+    ]
+    dumps = []
+    for encode in (False, True):
+        outcomes = outcomes_of(articles)
+        outcomes[0].tags = {articles[0].article_id: {"ceasefire": ["перемир'я", "truce"]}}
+        if encode:
+            outcomes = [rows.staged(o) for o in outcomes]
+            assert all(o.staged is not None and not o.articles and not o.tags for o in outcomes)
+        db = duckdb.connect(":memory:")
+        store.migrate(db)
+        counts = writes.write_outcomes(
+            db, outcomes, {}, run_id="run-1", rules_version="v", now=T0 + timedelta(hours=2)
+        )
+        dumps.append((
+            counts,
+            db.execute("select * from articles_raw order by article_id").fetchall(),
+            db.execute(  # all but the time of tagging
+                "select article_id, topic, matched_terms, rules_version from article_topics_raw"
+            ).fetchall(),
+            db.execute("select * from article_links order by all").fetchall(),
+            db.execute("select count(*) from article_story_raw").fetchall(),
+        ))
+    assert dumps[0] == dumps[1]
+    counts, stored, tags, links, assigned = dumps[1]
+    assert sum(counts.values()) == 3 and {r[-1] for r in stored} == {"run-1"}
+    assert [t[2] for t in tags] == [["перемир'я", "truce"]]
+    assert len(links) == 1 and assigned == [(3,)]
