@@ -327,6 +327,9 @@ def _env(spec: str) -> dict[str, str]:
 def test_two_shard_writers_and_a_reader_share_one_lake(prefect_harness, many_feeds, tmp_path):
     spec = _spec(tmp_path)
     env = _env(spec)
+    # a shard that starts late holds the other's responses at the barrier (up to 60 s): on a
+    # loaded machine the fetch limits must outlast it, or the early shard's feeds time out
+    env |= {"MEDIAWATCH_READ_TIMEOUT": "90", "MEDIAWATCH_FEED_DEADLINE": "120"}
     go, stop = tmp_path / "go", tmp_path / "stop"
     reader = subprocess.Popen(
         [sys.executable, "-c", READER, spec, str(stop)], env=env, cwd=REPO,
@@ -340,13 +343,21 @@ def test_two_shard_writers_and_a_reader_share_one_lake(prefect_harness, many_fee
         )
         for i in range(2)
     ]
-    while not all((tmp_path / f"ready{i}").exists() for i in range(2)):
-        assert all(w.poll() is None for w in writers), "a writer died before the start signal"
-        time.sleep(0.05)
-    go.touch()
-    results = [json.loads(w.communicate(timeout=120)[0].strip().splitlines()[-1]) for w in writers]
-    stop.touch()
-    read = json.loads(reader.communicate(timeout=30)[0])
+    try:
+        while not all((tmp_path / f"ready{i}").exists() for i in range(2)):
+            assert all(w.poll() is None for w in writers), "a writer died before the start signal"
+            time.sleep(0.05)
+        go.touch()
+        results = [
+            json.loads(w.communicate(timeout=180)[0].strip().splitlines()[-1]) for w in writers
+        ]
+        stop.touch()
+        read = json.loads(reader.communicate(timeout=30)[0])
+    finally:  # a failure must not leave the busy reader running through the rest of the suite
+        for proc in (reader, *writers):
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
 
     assert [r["rc"] for r in results] == [0, 0]
     assert sorted(set(read["errors"])) == [] and read["reads"] > 0

@@ -208,7 +208,9 @@ def test_a_transient_failure_is_retried_by_prefect(prefect_harness, tmp_path, db
 
 
 def test_the_ingest_process_loads_no_pandas_pyarrow_or_numpy(prefect_harness, served, db_path):
-    """DuckDB would import pandas (with pyarrow and numpy, ~85 MB) on its first parameter."""
+    """DuckDB would import pandas (with pyarrow and numpy, ~85 MB) on its first parameter.
+
+    Run as the scheduled deployment runs it: a fresh process, spike detection afterwards."""
     import json
     import sys
 
@@ -218,7 +220,8 @@ def test_the_ingest_process_loads_no_pandas_pyarrow_or_numpy(prefect_harness, se
     script = (
         "import json, sys\n"
         "from flows.ingest import ingest\n"
-        f"summary = ingest(feeds_file={str(csv)!r}, db={str(db_path)!r})\n"
+        f"summary = ingest(feeds_file={str(csv)!r}, db={str(db_path)!r},"
+        " detect_spikes_after=True)\n"
         "print(json.dumps([summary['new_articles'],"
         " sorted(m for m in ('pandas', 'pyarrow', 'numpy') if m in sys.modules)]))\n"
     )
