@@ -13,14 +13,17 @@ STALE_BG = "background-color: rgba(255, 75, 75, 0.14)"
 
 
 def status_label(row: pd.Series) -> str:
-    """One readable word per feed: failing, stale, ok or not modified."""
+    """One readable word per feed: failing, stale, ok or not modified (", damaged" when the
+    last document read was broken part-way: its later items may be missing)."""
     if row["last_status"] == "error":
         return f"failing ×{int(row['consecutive_failures'])}"
     if row["stale"]:
         return "stale"
     if row["last_status"] is None or pd.isna(row["last_status"]):
         return "never fetched"
-    return str(row["last_status"]).replace("_", " ")
+    label = str(row["last_status"]).replace("_", " ")
+    warning = row.get("last_warning")
+    return f"{label}, damaged" if isinstance(warning, str) and warning else label
 
 
 def health_table(df: pd.DataFrame) -> pd.DataFrame:
@@ -28,9 +31,10 @@ def health_table(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
     out.insert(0, "status", out.apply(status_label, axis=1))
     out["last_error"] = out["last_error"].fillna("")
+    out["last_warning"] = out["last_warning"].fillna("")
     return out[["status", "outlet", "lang", "last_success_at", "last_fetch_at", "last_http_status",
-                "last_error", "consecutive_failures", "articles_in_range", "articles_per_day",
-                "articles", "feed_url", "stale"]]
+                "last_error", "last_warning", "consecutive_failures", "articles_in_range",
+                "articles_per_day", "articles", "feed_url", "stale"]]
 
 
 def _highlight(row: pd.Series) -> list[str]:
@@ -41,8 +45,9 @@ def render(ctx: ViewContext) -> None:
     st.header("Sources")
     st.caption("Feed health from the `feed_health` view. A feed is **stale** when it has had no "
                "successful fetch within 24 h of the newest fetch in the database (or never); "
-               "failing and stale feeds are highlighted. Sparklines: articles per day in the "
-               "selected dates.")
+               "failing and stale feeds are highlighted; **damaged**: the last document read was "
+               "broken part-way, so items after the break may be missing. Sparklines: articles "
+               "per day in the selected dates.")
     health = ctx.frame("feed_health")
     if health.empty:
         st.info("No feeds recorded yet: run `mediawatch ingest` (or `make demo`).")
@@ -67,6 +72,7 @@ def render(ctx: ViewContext) -> None:
                                                              format="YYYY-MM-DD HH:mm"),
             "last_http_status": st.column_config.NumberColumn("HTTP", format="%d"),
             "last_error": st.column_config.TextColumn("Last error", width="medium"),
+            "last_warning": st.column_config.TextColumn("Last warning", width="medium"),
             "consecutive_failures": st.column_config.NumberColumn("Failures in a row"),
             "articles_in_range": st.column_config.NumberColumn("Articles (dates)", format="%d"),
             "articles_per_day": st.column_config.BarChartColumn("Articles/day", y_min=0),

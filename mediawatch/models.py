@@ -114,6 +114,7 @@ class FeedOutcome:
     )  # article_id -> topic -> terms
     items_seen: int = 0
     error: str | None = None  # fetch or parse error, if any
+    warning: str | None = None  # the feed was read, but only in part (parse.ParsedFeed.damaged)
     # article_id -> the story matcher's view of it (not for slug titles), made by the parse
     # worker so the single writer process does not tokenise every new article again; packed
     # (storymatch.packed) to cross the process boundary cheaply

@@ -62,6 +62,8 @@ class ParsedFeed:
     feed_title: str | None = None
     bozo: str | None = None  # feedparser's complaint about a feed it still read
     encoding: str | None = None  # charset the text was decoded with
+    # the complaint when it is about the XML itself: items after that point may be missing
+    damaged: str | None = None
 
 
 def parse_feed(
@@ -101,8 +103,9 @@ def parse_feed(
                                                      .get("language"))
     limit = (now or datetime.now(UTC)) + MAX_FUTURE
     items = [_item(entry, feed_lang, limit) for entry in entries]
+    damaged = bozo if bozo and _is_xml_error(parsed) else None
     return ParsedFeed(items=items, feed_lang=feed_lang, feed_title=_text(meta.get("title")),
-                      bozo=bozo, encoding=parsed.get("encoding") or charset)
+                      bozo=bozo, encoding=parsed.get("encoding") or charset, damaged=damaged)
 
 
 def _item(entry: Any, feed_lang: str | None, latest: datetime) -> RawItem:

@@ -27,13 +27,21 @@ from mediawatch.tagging import Rules
 POOL_MIN_BYTES = 4 * 1024 * 1024
 
 
-def parse_items(feed: Feed, body: bytes, content_type: str | None) -> list[RawItem]:
-    """Parse a fetched body with the parser for the feed's kind. Raises ValueError subclasses."""
+def parse_items(
+    feed: Feed, body: bytes, content_type: str | None
+) -> tuple[list[RawItem], str | None]:
+    """Parse a fetched body with the parser for the feed's kind: (items, damage warning).
+
+    The warning is set when the document was read only in part (broken or cut-off XML): the
+    items before the damage are kept. Raises ValueError subclasses when nothing is readable.
+    """
     if feed.kind == "sitemap":
         from mediawatch.sitemap import parse_sitemap
 
-        return parse_sitemap(body, content_type, feed.url).items
-    return parse_feed(body, content_type).items
+        return parse_sitemap(body, content_type, feed.url).items, None
+    parsed = parse_feed(body, content_type)
+    warning = f"damaged feed, items after the error may be missing: {parsed.damaged}"
+    return parsed.items, warning if parsed.damaged else None
 
 
 def _child_items(feed: Feed, children: Sequence[FetchResult]) -> tuple[list[RawItem], str | None]:
@@ -44,7 +52,7 @@ def _child_items(feed: Feed, children: Sequence[FetchResult]) -> tuple[list[RawI
         try:
             if child.status != "ok":
                 raise ValueError(child.error or child.status)
-            items.extend(parse_items(feed, child.body or b"", child.content_type))
+            items.extend(parse_items(feed, child.body or b"", child.content_type)[0])
         except ValueError as exc:
             errors.append(f"{child.feed_url}: {exc}")
     if children and len(errors) == len(children):
@@ -70,7 +78,7 @@ def process_fetch(
         outcome.error = result.error
         return outcome
     try:
-        items = parse_items(feed, result.body or b"", result.content_type)
+        items, outcome.warning = parse_items(feed, result.body or b"", result.content_type)
     except ValueError as exc:  # parse errors are data: one error row, never the run
         outcome.error = str(exc) or exc.__class__.__name__
         return outcome

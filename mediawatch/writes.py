@@ -60,6 +60,7 @@ def feed_rows(
             "redirected_to": result.permanent_redirect,
             "duration_ms": result.duration_ms,
             "items_seen": outcome.items_seen,
+            "last_warning": outcome.warning,
         }
 
 

@@ -47,7 +47,8 @@ select
     next_fetch_at,
     retry_after_until,
     redirected_to,
-    poll_minutes
+    poll_minutes,
+    last_warning  -- added in migration 007: new columns go last
 from feeds;
 
 -- Articles per UTC day, outlet and language.

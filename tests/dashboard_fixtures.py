@@ -32,6 +32,8 @@ OUTLETS = [
     ("Reuters", "en", "https://www.reuters.com/world/europe/rss"),
 ]
 FAILING_FEED = ("Strana", "ru", "https://strana.example/rss")
+DAMAGED_OUTLET = "Meduza"  # its last document was cut off: ok, with a warning
+DAMAGE_WARNING = "damaged feed, items after the error may be missing: SAXParseException: cut"
 
 TOPIC_RULES = [  # (topic, modulus, remainder, matched terms)
     ("territory", 3, 0, ["Donbas", "territory"]),
@@ -120,14 +122,15 @@ def _rows() -> tuple[list[dict], list[dict]]:
 def _feeds() -> pd.DataFrame:
     rows = []
     for outlet, lang, url in OUTLETS:
-        rows.append((url, outlet, lang, "ok", 200, None, 0, NOW, NOW))
+        warning = DAMAGE_WARNING if outlet == DAMAGED_OUTLET else None
+        rows.append((url, outlet, lang, "ok", 200, None, 0, NOW, NOW, warning))
     outlet, lang, url = FAILING_FEED
     rows.append((url, outlet, lang, "error", 503, "HTTP 503 Service Unavailable", 4, NOW,
-                 NOW - timedelta(days=3)))
+                 NOW - timedelta(days=3), None))
     return pd.DataFrame(
         rows,
         columns=["feed_url", "outlet", "lang", "last_status", "last_http_status", "last_error",
-                 "consecutive_failures", "last_fetch_at", "last_success_at"],
+                 "consecutive_failures", "last_fetch_at", "last_success_at", "last_warning"],
     )
 
 

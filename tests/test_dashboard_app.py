@@ -198,4 +198,7 @@ def test_sources_view_highlights_the_failing_feed(monkeypatch, demo_db) -> None:
     table = at.dataframe[0].value
     row = table[table["outlet"] == "Strana"].iloc[0]
     assert row["status"].startswith("failing") and "503" in row["last_error"]
+    damaged = table[table["outlet"] == "Meduza"].iloc[0]  # ok, but its last document was cut
+    assert damaged["status"] == "ok, damaged" and "SAXParseException" in damaged["last_warning"]
+    assert set(table[~table["outlet"].isin(["Meduza", "Strana"])]["status"]) == {"ok"}
     assert next(m.value for m in at.metric if m.label.startswith("Stale")) == "1"

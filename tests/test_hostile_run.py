@@ -193,12 +193,14 @@ def test_truncated_feed_keeps_the_items_it_could_read(mixed: MixedRun) -> None:
     else:
         assert 1 <= len(stored) < 5
         assert all(u.startswith("https://truncated.example.org/news/") for (u,) in stored)
+        assert row["last_warning"].startswith("damaged feed, items after the error may be missing")
 
 
 def test_good_feeds_are_ingested_in_full(mixed: MixedRun) -> None:
     for path in LISTED_GOOD:
         url = mixed.url(path)
         assert mixed.after_first.health[url]["last_status"] == "ok"
+        assert mixed.after_first.health[url]["last_warning"] is None, path
         assert mixed.after_first.articles[url] == GOOD_FEEDS[path], path
 
 

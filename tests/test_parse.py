@@ -69,6 +69,7 @@ def test_windows_1251_with_a_lying_utf8_declaration() -> None:
     body = b'<?xml version="1.0" encoding="utf-8"?>\n' + load("uk-windows-1251-nodecl.xml")
     parsed = parse_feed(body, "application/xml; charset=utf-8", now=NOW)
     assert parsed.items[0].summary is not None and "ґанок, єдність" in parsed.items[0].summary
+    assert parsed.damaged is None  # a label that lied is not a broken document
 
 
 def test_truthful_declaration_is_trusted() -> None:
@@ -118,6 +119,7 @@ def test_truncated_feed_gives_the_items_it_could_read() -> None:
     parsed = parse_feed(load("truncated.xml"), "application/rss+xml")
     assert [i.title for i in parsed.items[:2]] == ["First complete item", "Second complete item"]
     assert parsed.bozo is not None
+    assert parsed.damaged == parsed.bozo and "SAXParseException" in parsed.damaged
 
 
 def test_truncated_feed_without_items_is_a_clear_error() -> None:

@@ -172,3 +172,39 @@ def test_a_file_that_is_not_a_database_is_a_clear_error(tmp_path: Path):
     bad.write_text("this is not a database")
     with pytest.raises(store.StoreError, match="cannot open database"):
         store.connect(bad)
+
+
+def test_a_damaged_feed_is_ok_with_a_warning_kept_until_a_clean_read(conn):
+    """The parser's complaint about a feed it read only in part reaches feed_health and
+    fetch_log; a 304 or an error keeps it (same document, or none read), a clean read clears it."""
+    from dataclasses import replace
+
+    damaged = replace(_outcome([_article(1)]), warning="damaged feed, items after ...: cut")
+    not_modified = FeedOutcome(FEED, FetchResult(feed_url=FEED.url, status="not_modified",
+                                                 http_status=304, started_at=NOW))
+    failed = FeedOutcome(FEED, FetchResult(feed_url=FEED.url, status="error", http_status=500,
+                                           error="HTTP 500", started_at=NOW), error="HTTP 500")
+    clean = _outcome([_article(2)])
+    seen = []
+    for n, outcome in enumerate([damaged, not_modified, failed, clean]):
+        writes.write_outcomes(conn, [outcome], {}, run_id=f"r{n}", rules_version="t", now=NOW)
+        seen.append(conn.execute("select last_status, last_warning from feed_health").fetchone())
+    cut = "damaged feed, items after ...: cut"
+    assert seen == [("ok", cut), ("not_modified", cut), ("error", cut), ("ok", None)]
+    log = conn.execute("select run_id, warning from fetch_log order by run_id").fetchall()
+    assert log == [("r0", cut), ("r1", None), ("r2", None), ("r3", None)]
+
+
+def test_migration_007_adds_the_warning_columns_to_an_older_database(db_path: Path):
+    c = duckdb.connect(str(db_path))
+    store.migrate(c)
+    c.execute("alter table feeds drop column last_warning")  # as a database before 007
+    c.execute("alter table fetch_log drop column warning")
+    c.execute("delete from schema_version where version = 7")
+    assert store.needs_migration(c)
+    store.migrate(c)
+    columns = {r[0] for r in c.execute(
+        "select table_name || '.' || column_name from duckdb_columns()"
+        " where column_name in ('last_warning', 'warning')").fetchall()}
+    assert {"feeds.last_warning", "fetch_log.warning", "feed_health.last_warning"} <= columns
+    c.close()

@@ -45,6 +45,7 @@ final as (
         f.last_status,
         f.last_http_status,
         f.last_error,
+        f.last_warning,
         f.consecutive_failures,
         f.last_fetch_at,
         f.last_success_at,

@@ -20,6 +20,7 @@ from read_json(
         last_success_at: 'TIMESTAMPTZ',
         redirected_to: 'VARCHAR',
         duration_ms: 'INTEGER',
-        items_seen: 'INTEGER'
+        items_seen: 'INTEGER',
+        last_warning: 'VARCHAR'
     }
 );

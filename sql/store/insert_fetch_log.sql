@@ -1,7 +1,10 @@
 -- One fetch_log row per feed of the batch, with how many of its articles were new.
 -- Expects `batch_feeds`; $run_id is bound.
 insert into fetch_log
-    (run_id, feed_url, started_at, duration_ms, http_status, outcome, items_seen, items_new, error)
+    (
+        run_id, feed_url, started_at, duration_ms, http_status, outcome, items_seen, items_new,
+        error, warning
+    )
 with new_counts as (
     select feed_url, count(*) as items_new
     from new_articles
@@ -17,6 +20,7 @@ select
     s.last_status,
     s.items_seen,
     coalesce(n.items_new, 0),
-    s.last_error
+    s.last_error,
+    s.last_warning
 from batch_feeds as s
 left join new_counts as n on n.feed_url = s.feed_url;

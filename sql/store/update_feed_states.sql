@@ -12,7 +12,9 @@ update feeds set
     next_fetch_at = s.next_fetch_at,
     retry_after_until = s.retry_after_until,
     last_success_at = coalesce(s.last_success_at, feeds.last_success_at),
-    redirected_to = coalesce(s.redirected_to, feeds.redirected_to)
+    redirected_to = coalesce(s.redirected_to, feeds.redirected_to),
+    -- a new document replaces the complaint; a 304 or an error keeps the last one's
+    last_warning = case when s.last_status = 'ok' then s.last_warning else feeds.last_warning end
 from batch_feeds as s
 where feeds.feed_url = s.feed_url;
 
