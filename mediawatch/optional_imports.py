@@ -20,10 +20,12 @@ class _Hidden:
     def __init__(self, names: frozenset[str]) -> None:
         self.names = names
 
-    def find_spec(self, name: str, path: object = None, target: object = None) -> ModuleSpec:
+    def find_spec(
+        self, name: str, path: object = None, target: object = None
+    ) -> ModuleSpec | None:
         if name.partition(".")[0] in self.names:
             raise ModuleNotFoundError(f"No module named {name!r} (hidden by mediawatch)", name=name)
-        return None  # type: ignore[return-value] - not ours: the next finder decides
+        return None  # not ours: the next finder decides
 
 
 @contextmanager

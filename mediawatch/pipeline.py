@@ -40,8 +40,9 @@ def parse_items(
 
         return parse_sitemap(body, content_type, feed.url).items, None
     parsed = parse_feed(body, content_type)
-    warning = f"damaged feed, items after the error may be missing: {parsed.damaged}"
-    return parsed.items, warning if parsed.damaged else None
+    if parsed.damaged is None:
+        return parsed.items, None
+    return parsed.items, f"damaged feed, items after the error may be missing: {parsed.damaged}"
 
 
 def _child_items(feed: Feed, children: Sequence[FetchResult]) -> tuple[list[RawItem], str | None]:
